@@ -1,0 +1,118 @@
+"""The JSON archive: one file per release version, written once and never rewritten.
+
+Layout: DATA/releases/YYYY/MM/DD/<id>.json (publish date in Asia/Shanghai; undated releases under
+`undated/`). A changed release gets `<id>.v2.json`, `<id>.v3.json`… beside its first version.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from archive import atomic
+from archive.catalog import Catalog
+from archive.record import content_hash, dumps, validate
+
+logger = logging.getLogger(__name__)
+
+DATA_ENV = "GAZETTE_DATA"
+DEFAULT_DATA = "gazette-data"
+FILE_RE = re.compile(r"^(?P<id>[0-9a-f]{16})(?:\.v(?P<version>\d+))?\.json$")
+
+
+class ArchiveError(RuntimeError):
+    """A problem with the archive on disk; the message names the file or id."""
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The DATA directory: explicit, then $GAZETTE_DATA, then ./gazette-data."""
+    return Path(explicit or os.environ.get(DATA_ENV) or DEFAULT_DATA)
+
+
+def version_filename(release_id: str, version: int) -> str:
+    return f"{release_id}.json" if version == 1 else f"{release_id}.v{version}.json"
+
+
+class ArchiveStore:
+    """Writes and reads release records under DATA; keeps the catalog in step."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+        self.releases = self.root / "releases"
+        catalog_path = self.root / "index" / "catalog.sqlite"
+        fresh = not catalog_path.exists()
+        self.catalog = Catalog(catalog_path)
+        if fresh and self.releases.exists():
+            logger.info("catalog missing, rebuilding from %s", self.releases)
+            self.rebuild_catalog()
+
+    def close(self) -> None:
+        self.catalog.close()
+
+    def home_dir(self, record: dict[str, Any]) -> Path:
+        published = record.get("published_at")
+        if not published:
+            return self.releases / "undated"
+        year, month, day = published[:10].split("-")
+        return self.releases / year / month / day
+
+    def put(self, record: dict[str, Any]) -> tuple[str, Path]:
+        """Archive a record: ("new" | "unchanged" | "changed", path of the file that holds it)."""
+        validate(record)
+        known = self.catalog.get(record["id"])
+        if known and known["content_hash"] == record["content_hash"]:
+            return "unchanged", self.root / known["path"]
+        if known:
+            record = {**record, "version": known["version"] + 1}
+            folder = (self.root / known["path"]).parent
+        else:
+            folder = self.home_dir(record)
+        path = folder / version_filename(record["id"], record["version"])
+        atomic.write_new(path, dumps(record))
+        self.catalog.put(record, path.relative_to(self.root).as_posix())
+        return ("changed" if known else "new"), path
+
+    def load(self, release_id: str) -> dict[str, Any]:
+        """The latest version of a release."""
+        known = self.catalog.get(release_id)
+        if not known:
+            raise ArchiveError(f"no release with id {release_id!r} in {str(self.root)!r}")
+        return read_record(self.root / known["path"])
+
+    def iter_files(self) -> Iterator[Path]:
+        """Every record file, in a stable order."""
+        if self.releases.exists():
+            yield from sorted(p for p in self.releases.rglob("*.json") if FILE_RE.match(p.name))
+
+    def rebuild_catalog(self) -> int:
+        """Recreate the catalog from the JSON files; returns the number of releases."""
+        latest: dict[str, tuple[dict[str, Any], Path]] = {}
+        for path in self.iter_files():
+            try:
+                record = read_record(path)
+            except ArchiveError as exc:
+                logger.warning("skipping unreadable record: %s", exc)
+                continue
+            seen = latest.get(record["id"])
+            if not seen or record.get("version", 1) > seen[0].get("version", 1):
+                latest[record["id"]] = (record, path)
+        self.catalog.clear()
+        for record, path in latest.values():
+            self.catalog.put(record, path.relative_to(self.root).as_posix())
+        return len(latest)
+
+
+def read_record(path: Path) -> dict[str, Any]:
+    try:
+        record = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ArchiveError(f"cannot read record {str(path)!r}: {exc}") from exc
+    if not isinstance(record, dict) or "id" not in record:
+        raise ArchiveError(f"record {str(path)!r} is not a release object")
+    record.setdefault("content_hash", content_hash(record))
+    return record

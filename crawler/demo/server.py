@@ -1,0 +1,113 @@
+"""A static HTTP server for fixture and demo sites, on 127.0.0.1 and a free port.
+
+A site is a folder of files keyed by the URL path they imitate, plus an optional `_routes.toml`
+that gives some paths a status, a file, a content type or headers. Every request is logged so
+tests can assert what was (and was not) fetched.
+"""
+
+from __future__ import annotations
+
+import threading
+import tomllib
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
+    ".xml": "text/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8",
+    ".pdf": "application/pdf", ".jsp": "text/xml; charset=utf-8",
+}
+NOT_FOUND_PAGE = b"<html><head><title>404</title></head><body><h1>404 Not Found</h1></body></html>"
+
+
+@dataclass
+class SiteFiles:
+    """A fixture site on disk and its routing table."""
+
+    root: Path
+    routes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    default_content_type: str | None = None
+
+    @classmethod
+    def load(cls, root: Path) -> SiteFiles:
+        table: dict[str, Any] = {}
+        if (root / "_routes.toml").exists():
+            table = tomllib.loads((root / "_routes.toml").read_text("utf-8"))
+        return cls(root, table.get("routes", {}), table.get("default_content_type"))
+
+    def resolve(self, target: str) -> tuple[int, dict[str, str], bytes]:
+        """(status, headers, body) for a request target (path and query)."""
+        path = urlsplit(target).path
+        route = self.routes.get(target) or self.routes.get(path) or {}
+        name = route.get("file") or unquote(path).lstrip("/")
+        if not name or name.endswith("/"):
+            name += "index.html"
+        file = (self.root / name).resolve()
+        inside = file.is_relative_to(self.root.resolve())
+        status = route.get("status", 200)
+        if not inside or not file.is_file() or file.name.startswith("_routes"):
+            return route.get("status", 404), {"Content-Type": "text/html"}, NOT_FOUND_PAGE
+        ctype = route.get("content_type") or self.default_content_type or \
+            CONTENT_TYPES.get(file.suffix, "application/octet-stream")
+        headers = {"Content-Type": ctype, **route.get("headers", {})}
+        return status, headers, file.read_bytes()
+
+
+class SiteServer:
+    """Serve one SiteFiles on 127.0.0.1:<free port> in a background thread."""
+
+    def __init__(self, root: Path) -> None:
+        self.files = SiteFiles.load(root)
+        self.requests: list[str] = []
+        self._lock = threading.Lock()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                with server._lock:
+                    server.requests.append(self.path)
+                status, headers, body = server.files.resolve(self.path)
+                self.send_response(status)
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        return Handler
+
+    def start(self) -> SiteServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def requested(self, path: str) -> int:
+        """How many times a path (with or without its query) was requested."""
+        with self._lock:
+            return sum(1 for r in self.requests if r == path or urlsplit(r).path == path)
+
+    def __enter__(self) -> SiteServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,64 @@
+"""Plain-text rendering of reports and records for the command line."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+FIELD_ORDER = (
+    "title", "published_at", "source", "column", "index_number", "doc_number", "issuer",
+    "written_at", "topic",
+)
+MAX_SKIPS_SHOWN = 20
+
+
+def crawl_summary(report: dict[str, Any]) -> list[str]:
+    """A few lines per site: outcome, pages, releases, skips by reason, WARC file."""
+    rel = report["releases"]
+    req = report.get("requests", {})
+    lines = [
+        f"{report['site']}: {report['outcome']}",
+        f"  pages fetched: {req.get('responses', 0)} "
+        f"(list pages ok {report['list_pages']['ok']}, failed {report['list_pages']['failed']})",
+        f"  releases: {rel['new']} new, {rel['changed']} changed, "
+        f"{rel['unchanged'] + rel['known']} unchanged, {rel['skipped']} skipped",
+    ]
+    reasons = Counter(s["reason"] for s in report["skipped"])
+    for reason, count in sorted(reasons.items()):
+        lines.append(f"  skipped ({reason}): {count}")
+        urls = [s["url"] for s in report["skipped"] if s["reason"] == reason]
+        lines.extend(f"    {url}" for url in urls[:MAX_SKIPS_SHOWN])
+    for block in report.get("blocked", []):
+        lines.append(f"  BLOCKED ({block['reason']}) on {block['kind']} page {block['url']}")
+    if report.get("warc_file"):
+        lines.append(f"  raw capture: {report['warc_file']}")
+    return lines
+
+
+def release_text(record: dict[str, Any]) -> str:
+    """A release as a person reads it: fields, then the text, then attachments."""
+    lines = [f"id: {record['id']} (version {record.get('version', 1)})", f"url: {record['url']}",
+             f"site: {record['site']}"]
+    lines += [f"{name}: {record[name]}" for name in FIELD_ORDER if record.get(name)]
+    lines += ["", record.get("text", ""), ""]
+    for att in record.get("attachments", []):
+        lines.append(f"attachment: {att['name']} <{att['url']}>")
+    raw = record.get("raw", {})
+    if raw:
+        lines.append(f"raw capture: {raw.get('warc_file')} {raw.get('warc_record_id')}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def extracted_text(fields: dict[str, Any]) -> str:
+    """What `gazette extract` shows: every field, where it came from, the paragraphs."""
+    provenance = fields.get("provenance", {})
+    lines = []
+    for name in (*FIELD_ORDER, "charset"):
+        value = fields.get(name)
+        origin = f"  [{provenance[name]}]" if name in provenance else ""
+        lines.append(f"{name}: {value if value is not None else '-'}{origin}")
+    lines.append(f"text:  [{provenance.get('text', 'none')}]")
+    lines += [f"  {p}" for p in fields.get("text", "").split("\n") if p]
+    lines += [f"attachment: {a['name']} <{a['url']}>" for a in fields.get("attachments", [])]
+    lines += [f"image: {i['url']}" for i in fields.get("images", [])]
+    return "\n".join(lines) + "\n"
