@@ -24,7 +24,17 @@ CREATE TABLE IF NOT EXISTS releases (
 );
 CREATE INDEX IF NOT EXISTS releases_site_url ON releases (site, canonical_url);
 """
-COLUMNS = ("id", "site", "canonical_url", "path", "version", "content_hash", "published_at", "fetched_at", "title")
+COLUMNS = (
+    "id",
+    "site",
+    "canonical_url",
+    "path",
+    "version",
+    "content_hash",
+    "published_at",
+    "fetched_at",
+    "title",
+)
 
 
 class Catalog:
@@ -51,8 +61,10 @@ class Catalog:
         names = ", ".join(COLUMNS)
         marks = ", ".join("?" for _ in COLUMNS)
         with self.db:
-            self.db.execute(f"INSERT OR REPLACE INTO releases ({names}) VALUES ({marks})",
-                            [values[key] for key in COLUMNS])
+            self.db.execute(
+                f"INSERT OR REPLACE INTO releases ({names}) VALUES ({marks})",
+                [values[key] for key in COLUMNS],
+            )
 
     def known_urls(self, site: str) -> set[str]:
         rows = self.db.execute("SELECT canonical_url FROM releases WHERE site = ?", (site,))

@@ -17,8 +17,17 @@ SCHEMA_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("release.schema.json")
 # the fields whose change makes a new version; fetch metadata never does
 CONTENT_FIELDS = (
-    "title", "published_at", "source", "column", "text", "attachments", "index_number",
-    "doc_number", "issuer", "written_at", "topic",
+    "title",
+    "published_at",
+    "source",
+    "column",
+    "text",
+    "attachments",
+    "index_number",
+    "doc_number",
+    "issuer",
+    "written_at",
+    "topic",
 )
 
 

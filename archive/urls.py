@@ -14,8 +14,11 @@ ID_LENGTH = 16
 
 
 def _drop_tracking(query: str) -> str:
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True)
-             if not k.lower().startswith(TRACKING_PREFIXES) and k.lower() not in TRACKING_NAMES]
+    pairs = [
+        (k, v)
+        for k, v in parse_qsl(query, keep_blank_values=True)
+        if not k.lower().startswith(TRACKING_PREFIXES) and k.lower() not in TRACKING_NAMES
+    ]
     return urlencode(pairs)
 
 

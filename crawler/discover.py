@@ -44,6 +44,7 @@ class ListPage:
     releases: dict[str, dict[str, str]] = field(default_factory=dict)  # url -> hints
     offsite: list[str] = field(default_factory=list)
     next_pages: list[str] = field(default_factory=list)
+    column: str | None = None  # the list's ColumnName, inherited by its releases
 
 
 def on_site(url: str, domains: tuple[str, ...]) -> bool:
@@ -120,7 +121,9 @@ def _next_pages(html: str, doc: lxml.html.HtmlElement, base: str, site: SiteConf
     if group:
         fragment = _parse(f"<div>{group.group('html')}</div>")
         found += [a.get("href", "") for a in fragment.iter("a")] if fragment is not None else []
-    urls = [urljoin(base, href.strip()) for href in found if href and not href.lower().startswith(SKIP_SCHEMES)]
+    urls = [
+        urljoin(base, href.strip()) for href in found if href and not href.lower().startswith(SKIP_SCHEMES)
+    ]
     return [u for u in dict.fromkeys(urls) if on_site(u, site.domains) and u != base]
 
 
@@ -140,7 +143,7 @@ def read_list_page(html: str, base: str, site: SiteConfig) -> ListPage:
     candidates = [(a.get("href", ""), _anchor_hints(a)) for a in _anchors(doc, site.list_selector)]
     candidates += [(a.get("href", ""), _anchor_hints(a)) for a in _embedded_anchors(html)]
     candidates += [(href, {}) for href in _script_hrefs(doc)]
-    column = _list_column(doc)
+    page.column = _list_column(doc)
     for href, hints in candidates:
         href = href.strip()
         if not href or href.lower().startswith(SKIP_SCHEMES):
@@ -152,7 +155,7 @@ def read_list_page(html: str, base: str, site: SiteConfig) -> ListPage:
             if url not in page.offsite:
                 page.offsite.append(url)
             continue
-        known = page.releases.setdefault(url, {"column": column} if column else {})
+        known = page.releases.setdefault(url, {})
         for key, value in hints.items():
             known.setdefault(key, value)
     page.next_pages = _next_pages(html, doc, base, site)

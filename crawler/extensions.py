@@ -13,8 +13,10 @@ from archive.store import data_dir
 
 logger = logging.getLogger(__name__)
 REQUEST_STATS = {
-    "requests": "downloader/request_count", "responses": "downloader/response_count",
-    "retries": "retry/count", "robots_txt": "robotstxt/request_count",
+    "requests": "downloader/request_count",
+    "responses": "downloader/response_count",
+    "retries": "retry/count",
+    "robots_txt": "robotstxt/request_count",
     "robots_forbidden": "robotstxt/forbidden",
 }
 
@@ -39,7 +41,8 @@ class RunReportExtension:
         data = data_dir(self.crawler.settings.get("GAZETTE_DATA_DIR"))
         summary = report.to_dict(
             finished_at=stats.get("finish_time").strftime("%Y-%m-%dT%H:%M:%SZ")
-            if stats.get("finish_time") else None,
+            if stats.get("finish_time")
+            else None,
             finish_reason=reason,
             requests={name: stats.get(key, 0) for name, key in REQUEST_STATS.items()},
             warc_file=getattr(spider, "warc_file", None),

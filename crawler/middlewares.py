@@ -48,9 +48,16 @@ class WarcCaptureMiddleware:
         if self.warc is None:
             return response
         record_id, digest = self.warc.write_exchange(
-            response.url, response.status, _header_pairs(response.headers), response.body,
-            _header_pairs(request.headers), request.method,
+            response.url,
+            response.status,
+            _header_pairs(response.headers),
+            response.body,
+            _header_pairs(request.headers),
+            request.method,
         )
-        request.meta["warc"] = {"warc_file": self.warc.relpath, "warc_record_id": record_id,
-                                "payload_sha256": digest}
+        request.meta["warc"] = {
+            "warc_file": self.warc.relpath,
+            "warc_record_id": record_id,
+            "payload_sha256": digest,
+        }
         return response

@@ -44,9 +44,14 @@ class ArchivePipeline:
         assert self.store is not None and stats is not None
         try:
             found = extract_release(
-                item.body, item.url, item.content_type, charset=site.charset,
-                site_names=(site.title,), title_selector=site.title_selector,
-                body_selector=site.body_selector, hints=item.hints,
+                item.body,
+                item.url,
+                item.content_type,
+                charset=site.charset,
+                site_names=(site.title,),
+                title_selector=site.title_selector,
+                body_selector=site.body_selector,
+                hints=item.hints,
             )
         except Exception as exc:  # a page that breaks the extractor must not stop the crawl
             logger.exception("extraction failed: %s", item.url)

@@ -47,8 +47,9 @@ class RunReport:
             "started_at": self.started_at,
             "outcome": self.outcome,
             "list_pages": {"ok": self.list_pages_ok, "failed": self.list_pages_failed},
-            "releases": {key: self.releases.get(key, 0)
-                         for key in ("new", "changed", "unchanged", "known", "skipped")},
+            "releases": {
+                key: self.releases.get(key, 0) for key in ("new", "changed", "unchanged", "known", "skipped")
+            },
             "skipped": self.skipped,
             "blocked": self.blocked,
             **extra,

@@ -39,10 +39,18 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @click.group()
-@click.option("--config", type=click.Path(dir_okay=False), envvar="GAZETTE_CONFIG",
-              help="sites.toml to use (default: the bundled one).")
-@click.option("--data", type=click.Path(file_okay=False), envvar="GAZETTE_DATA",
-              help="Archive directory (default: ./gazette-data).")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    envvar="GAZETTE_CONFIG",
+    help="sites.toml to use (default: the bundled one).",
+)
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False),
+    envvar="GAZETTE_DATA",
+    help="Archive directory (default: ./gazette-data).",
+)
 @click.version_option(package_name="gazette")
 @click.pass_context
 def cli(ctx: click.Context, config: str | None, data: str | None) -> None:
@@ -97,7 +105,9 @@ def show(obj: dict[str, Any], release_id: str, as_json: bool) -> None:
         record = store.load(release_id)
     finally:
         store.close()
-    click.echo(json.dumps(record, ensure_ascii=False, indent=2) if as_json else release_text(record), nl=as_json)
+    click.echo(
+        json.dumps(record, ensure_ascii=False, indent=2) if as_json else release_text(record), nl=as_json
+    )
 
 
 @cli.command()
@@ -117,8 +127,12 @@ def extract(obj: dict[str, Any], file: str, url: str, site_name: str | None, as_
         if site_name not in sites_:
             raise ConfigError(f"unknown site {site_name!r}")
         site = sites_[site_name]
-        kwargs = {"charset": site.charset, "site_names": (site.title,),
-                  "title_selector": site.title_selector, "body_selector": site.body_selector}
+        kwargs = {
+            "charset": site.charset,
+            "site_names": (site.title,),
+            "title_selector": site.title_selector,
+            "body_selector": site.body_selector,
+        }
     found = extract_release(Path(file).read_bytes(), url, **kwargs)
     fields = {"url": url, **found.fields()}
     if as_json:
@@ -141,8 +155,12 @@ def reindex(obj: dict[str, Any]) -> None:
 
 
 @cli.command()
-@click.option("--data", "demo_data", type=click.Path(file_okay=False),
-              help="Archive directory for the demo (default: a new temporary one).")
+@click.option(
+    "--data",
+    "demo_data",
+    type=click.Path(file_okay=False),
+    help="Archive directory for the demo (default: a new temporary one).",
+)
 @friendly_errors
 def demo(demo_data: str | None) -> None:
     """Serve the bundled demo district site on 127.0.0.1, crawl it, show where the records are."""
@@ -161,3 +179,7 @@ def demo(demo_data: str | None) -> None:
 
 def main() -> None:
     cli(prog_name="gazette")
+
+
+if __name__ == "__main__":
+    main()

@@ -43,8 +43,18 @@ def run_crawl(
     """Crawl `site` into `data` in a child process; returns its exit code and run report."""
     with tempfile.TemporaryDirectory(prefix="gazette-run-") as tmp:
         report_file = Path(tmp) / "report.json"
-        cmd = [sys.executable, "-m", "crawler.run", site, "--data", str(data),
-               "--report", str(report_file), "--log-level", log_level]
+        cmd = [
+            sys.executable,
+            "-m",
+            "crawler.run",
+            site,
+            "--data",
+            str(data),
+            "--report",
+            str(report_file),
+            "--log-level",
+            log_level,
+        ]
         if config:
             cmd += ["--config", str(config)]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -53,7 +63,8 @@ def run_crawl(
         except subprocess.TimeoutExpired as exc:
             raise CrawlError(f"crawl of {site!r} exceeded its time limit of {time_limit:.0f}s") from exc
         if not report_file.exists():
-            raise CrawlError(f"crawl of {site!r} exited with code {proc.returncode} and no report "
-                             "(see the log above)")
+            raise CrawlError(
+                f"crawl of {site!r} exited with code {proc.returncode} and no report (see the log above)"
+            )
         report = json.loads(report_file.read_text("utf-8"))
     return CrawlResult(site, proc.returncode, report)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archive.store import ArchiveStore
 import crawler.demo.server
+from archive.store import ArchiveStore
 from crawler.demo.server import SiteServer
 from scheduler.crawl import CrawlResult, run_crawl
 

@@ -6,8 +6,15 @@ from collections import Counter
 from typing import Any
 
 FIELD_ORDER = (
-    "title", "published_at", "source", "column", "index_number", "doc_number", "issuer",
-    "written_at", "topic",
+    "title",
+    "published_at",
+    "source",
+    "column",
+    "index_number",
+    "doc_number",
+    "issuer",
+    "written_at",
+    "topic",
 )
 MAX_SKIPS_SHOWN = 20
 
@@ -37,8 +44,11 @@ def crawl_summary(report: dict[str, Any]) -> list[str]:
 
 def release_text(record: dict[str, Any]) -> str:
     """A release as a person reads it: fields, then the text, then attachments."""
-    lines = [f"id: {record['id']} (version {record.get('version', 1)})", f"url: {record['url']}",
-             f"site: {record['site']}"]
+    lines = [
+        f"id: {record['id']} (version {record.get('version', 1)})",
+        f"url: {record['url']}",
+        f"site: {record['site']}",
+    ]
     lines += [f"{name}: {record[name]}" for name in FIELD_ORDER if record.get(name)]
     lines += ["", record.get("text", ""), ""]
     for att in record.get("attachments", []):

@@ -16,9 +16,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
-    ".xml": "text/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8",
-    ".pdf": "application/pdf", ".jsp": "text/xml; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".xml": "text/xml; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".pdf": "application/pdf",
+    ".jsp": "text/xml; charset=utf-8",
 }
 NOT_FOUND_PAGE = b"<html><head><title>404</title></head><body><h1>404 Not Found</h1></body></html>"
 
@@ -50,8 +53,11 @@ class SiteFiles:
         status = route.get("status", 200)
         if not inside or not file.is_file() or file.name.startswith("_routes"):
             return route.get("status", 404), {"Content-Type": "text/html"}, NOT_FOUND_PAGE
-        ctype = route.get("content_type") or self.default_content_type or \
-            CONTENT_TYPES.get(file.suffix, "application/octet-stream")
+        ctype = (
+            route.get("content_type")
+            or self.default_content_type
+            or CONTENT_TYPES.get(file.suffix, "application/octet-stream")
+        )
         headers = {"Content-Type": ctype, **route.get("headers", {})}
         return status, headers, file.read_bytes()
 

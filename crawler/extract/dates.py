@@ -37,8 +37,13 @@ def _build(parts: dict[str, str | None]) -> ParsedDate | None:
     precision = "second" if second else "minute" if minute else "day"
     try:
         value = datetime(
-            int(parts["y"] or 0), int(parts["m"] or 0), int(parts["d"] or 0),
-            int(hour or 0), int(minute or 0), int(second or 0), tzinfo=SHANGHAI,
+            int(parts["y"] or 0),
+            int(parts["m"] or 0),
+            int(parts["d"] or 0),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            tzinfo=SHANGHAI,
         )
     except ValueError:
         return None

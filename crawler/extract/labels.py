@@ -12,7 +12,7 @@ import re
 FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "index_number": ("索引号",),
     "doc_number": ("发文字号", "文号"),
-    "issuer": ("发文机关", "发文单位", "发布机关", "公开主体"),
+    "issuer": ("发文机关", "发文单位", "发布机关", "发布机构", "公开主体"),
     "written_at": ("成文日期", "印发日期", "发文日期"),
     "topic": ("主题分类", "主题词分类"),
     "source": ("信息来源", "稿件来源", "文章来源", "来源"),
@@ -21,10 +21,24 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
 }
 # labels that only bound another label's value
 STOP_LABELS = (
-    "作者", "责任编辑", "编辑", "浏览次数", "点击数", "访问量", "阅读次数", "字体", "字号",
-    "公开属性", "公开方式", "有效性", "关键词", "分享到",
+    "作者",
+    "责任编辑",
+    "编辑",
+    "浏览次数",
+    "点击数",
+    "访问量",
+    "阅读次数",
+    "字体",
+    "字号",
+    "公开属性",
+    "公开方式",
+    "有效性",
+    "关键词",
+    "分享到",
 )
-_ALL = sorted({lab for labs in FIELD_LABELS.values() for lab in labs} | set(STOP_LABELS), key=len, reverse=True)
+_ALL = sorted(
+    {lab for labs in FIELD_LABELS.values() for lab in labs} | set(STOP_LABELS), key=len, reverse=True
+)
 _LABEL_RE = re.compile(r"(?P<label>" + "|".join(map(re.escape, _ALL)) + r")\s*[:：]\s*")
 _BARE_LABEL_RE = re.compile(r"^\s*(?P<label>" + "|".join(map(re.escape, _ALL)) + r")\s*[:：]?\s*$")
 _FIELD_OF = {lab: name for name, labs in FIELD_LABELS.items() for lab in labs}

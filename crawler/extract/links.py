@@ -6,9 +6,18 @@ import posixpath
 from urllib.parse import unquote, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
+from w3lib.url import safe_url_string
 
 ATTACHMENT_EXTS = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "ofd", "zip", "rar", "et", "ppt", "pptx")
-ATTACHMENT_AREAS = (".xgfj", ".pdf-content", ".attachment", ".attachments", "#fj", ".fj", ".ewb-article-attach")
+ATTACHMENT_AREAS = (
+    ".xgfj",
+    ".pdf-content",
+    ".attachment",
+    ".attachments",
+    "#fj",
+    ".fj",
+    ".ewb-article-attach",
+)
 SKIP_SCHEMES = ("javascript:", "mailto:", "tel:", "data:", "#")
 
 
@@ -38,7 +47,7 @@ def attachments(soup: BeautifulSoup, body: Tag | None, base_url: str) -> list[di
             name = " ".join(link.get_text().split()) or str(link.get("title") or "")
             if not _is_attachment(href, name):
                 continue
-            url = urljoin(base_url, href)
+            url = safe_url_string(urljoin(base_url, href))
             name = name or unquote(posixpath.basename(urlsplit(url).path))
             found.setdefault(url, {"url": url, "name": name})
     return list(found.values())
@@ -53,6 +62,6 @@ def images(body: Tag | None, base_url: str) -> list[dict[str, str]]:
         src = str(img["src"]).strip()
         if not src or src.lower().startswith("data:"):
             continue
-        url = urljoin(base_url, src)
+        url = safe_url_string(urljoin(base_url, src))
         found.setdefault(url, {"url": url, "alt": " ".join(str(img.get("alt") or "").split())})
     return list(found.values())

@@ -5,8 +5,18 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 GOV_META = (
-    "ArticleTitle", "PubDate", "ContentSource", "ColumnName", "SiteName", "SiteDomain",
-    "SiteIDCode", "Url", "Keywords", "Author", "Description", "Image",
+    "ArticleTitle",
+    "PubDate",
+    "ContentSource",
+    "ColumnName",
+    "SiteName",
+    "SiteDomain",
+    "SiteIDCode",
+    "Url",
+    "Keywords",
+    "Author",
+    "Description",
+    "Image",
 )
 _BY_LOWER = {name.lower(): name for name in GOV_META}
 

@@ -52,13 +52,23 @@ class Extracted:
     def fields(self) -> dict[str, Any]:
         """The archived fields, in record order."""
         return {
-            "title": self.title, "published_at": self.published_at,
-            "published_precision": self.published_precision, "source": self.source,
-            "column": self.column, "text": self.text, "attachments": self.attachments,
-            "images": self.images, "index_number": self.index_number,
-            "doc_number": self.doc_number, "issuer": self.issuer, "written_at": self.written_at,
-            "topic": self.topic, "keywords": self.keywords, "site_name": self.site_name,
-            "charset": self.charset, "provenance": self.provenance,
+            "title": self.title,
+            "published_at": self.published_at,
+            "published_precision": self.published_precision,
+            "source": self.source,
+            "column": self.column,
+            "text": self.text,
+            "attachments": self.attachments,
+            "images": self.images,
+            "index_number": self.index_number,
+            "doc_number": self.doc_number,
+            "issuer": self.issuer,
+            "written_at": self.written_at,
+            "topic": self.topic,
+            "keywords": self.keywords,
+            "site_name": self.site_name,
+            "charset": self.charset,
+            "provenance": self.provenance,
         }
 
 
@@ -119,18 +129,33 @@ def extract_release(
     labels = labelled_fields(_header_lines(soup))
     lab = {name: labels[name][0] for name in labels}
     origin_of = {name: f"label:{labels[name][1]}" for name in labels}
-    _date(result, [
-        (meta.get("PubDate"), "meta:PubDate"), (lab.get("published_at"), origin_of.get("published_at", "")),
-        (hints.get("date"), "list:date"), (url, "url"),
-    ])
-    _set(result, "source", [
-        (meta.get("ContentSource"), "meta:ContentSource"), (hanweb_source(html), "hanweb:comment"),
-        (lab.get("source"), origin_of.get("source", "")),
-    ])
-    _set(result, "column", [
-        (meta.get("ColumnName"), "meta:ColumnName"), (lab.get("column"), origin_of.get("column", "")),
-        (hints.get("column"), "list:column"),
-    ])
+    _date(
+        result,
+        [
+            (meta.get("PubDate"), "meta:PubDate"),
+            (lab.get("published_at"), origin_of.get("published_at", "")),
+            (hints.get("date"), "list:date"),
+            (url, "url"),
+        ],
+    )
+    _set(
+        result,
+        "source",
+        [
+            (meta.get("ContentSource"), "meta:ContentSource"),
+            (hanweb_source(html), "hanweb:comment"),
+            (lab.get("source"), origin_of.get("source", "")),
+        ],
+    )
+    _set(
+        result,
+        "column",
+        [
+            (meta.get("ColumnName"), "meta:ColumnName"),
+            (lab.get("column"), origin_of.get("column", "")),
+            (hints.get("column"), "list:column"),
+        ],
+    )
     for name in DISCLOSURE_FIELDS:
         _set(result, name, [(lab.get(name), origin_of.get(name, ""))])
     written = parse_date(lab.get("written_at"))
@@ -138,5 +163,7 @@ def extract_release(
         result.written_at = written.value.date().isoformat()
         result.provenance["written_at"] = origin_of["written_at"]
     keywords = meta.get("Keywords", "")
-    result.keywords = [k.strip() for k in keywords.replace("；", ";").replace(",", ";").split(";") if k.strip()]
+    result.keywords = [
+        k.strip() for k in keywords.replace("；", ";").replace(",", ";").split(";") if k.strip()
+    ]
     return result

@@ -47,8 +47,9 @@ class FetchedPage:
 class AnnouncementsSpider(scrapy.Spider):
     name = "announcements"
 
-    def __init__(self, site: str | None = None, config: str | None = None, data: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, site: str | None = None, config: str | None = None, data: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         if not site:
             raise ValueError("the announcements spider needs a site: -a site=NAME")
@@ -79,10 +80,18 @@ class AnnouncementsSpider(scrapy.Spider):
         for url in self.site.start_urls:
             yield self.list_request(url, page=1)
 
-    def list_request(self, url: str, page: int) -> scrapy.Request:
-        return scrapy.Request(url, callback=self.parse_list, errback=self.failed,
-                              meta={"gazette_kind": "list", "page": page,
-                                    "handle_httpstatus_list": ERROR_STATUSES})
+    def list_request(self, url: str, page: int, column: str | None = None) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=self.parse_list,
+            errback=self.failed,
+            meta={
+                "gazette_kind": "list",
+                "page": page,
+                "column": column,
+                "handle_httpstatus_list": ERROR_STATUSES,
+            },
+        )
 
     def parse_list(self, response: Response) -> Any:
         if not self.usable(response, "list"):
@@ -91,6 +100,7 @@ class AnnouncementsSpider(scrapy.Spider):
         self.report.list_pages_ok += 1
         assert isinstance(response, TextResponse)
         page = read_list_page(response.text, response.url, self.site)
+        column = page.column or response.meta.get("column")
         for url in page.offsite:
             self.report.skip("offsite", url)
         for url, hints in page.releases.items():
@@ -99,13 +109,22 @@ class AnnouncementsSpider(scrapy.Spider):
                 self.report.count("known")
             elif key not in self.queued:
                 self.queued.add(key)
-                yield scrapy.Request(url, callback=self.parse_release, errback=self.failed,
-                                     meta={"gazette_kind": "release", "hints": hints,
-                                           "handle_httpstatus_list": ERROR_STATUSES})
+                if column:
+                    hints = {**hints, "column": column}
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_release,
+                    errback=self.failed,
+                    meta={
+                        "gazette_kind": "release",
+                        "hints": hints,
+                        "handle_httpstatus_list": ERROR_STATUSES,
+                    },
+                )
         number = response.meta.get("page", 1)
         if number < self.site.max_list_pages:
             for url in page.next_pages:
-                yield self.list_request(url, page=number + 1)
+                yield self.list_request(url, page=number + 1, column=column)
 
     def parse_release(self, response: Response) -> Any:
         if not self.usable(response, "release"):

@@ -1,0 +1,88 @@
+"""Fixture sites served over real HTTP on 127.0.0.1 (free ports), and the real `gazette` command."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from crawler.demo.server import SiteServer
+
+SITES_DIR = Path(__file__).parent / "sites"
+FAMILIES = ("epoint", "shanghai", "trs", "hanweb")
+
+
+@dataclass
+class FixtureSite:
+    name: str
+    server: SiteServer
+    expected: dict[str, Any]
+
+    @property
+    def base(self) -> str:
+        return self.server.base_url
+
+    def url(self, path: str) -> str:
+        return path if path.startswith("http") else self.base + path
+
+    def config(self) -> str:
+        site = self.expected["site"]
+        return (
+            f'[sites.{self.name}]\ntitle = "{site["title"]}"\n'
+            f'start_urls = ["{self.url(site["start"])}"]\ndownload_delay = 0\n'
+        )
+
+
+def start_site(name: str) -> FixtureSite:
+    root = SITES_DIR / name
+    expected = (
+        json.loads((root / "expected.json").read_text("utf-8")) if (root / "expected.json").exists() else {}
+    )
+    return FixtureSite(name, SiteServer(root).start(), expected)
+
+
+@pytest.fixture(scope="module")
+def sites() -> Iterator[dict[str, FixtureSite]]:
+    """The four CMS-family fixture sites, each on its own server, shared by a test module."""
+    started = {name: start_site(name) for name in FAMILIES}
+    yield started
+    for site in started.values():
+        site.server.stop()
+
+
+@pytest.fixture(scope="module")
+def config_file(tmp_path_factory: pytest.TempPathFactory, sites: dict[str, FixtureSite]) -> Path:
+    path = tmp_path_factory.mktemp("config") / "sites.toml"
+    path.write_text("\n".join(site.config() for site in sites.values()), "utf-8")
+    return path
+
+
+def gazette_command() -> list[str]:
+    script = Path(sys.executable).with_name("gazette")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "scheduler.cli"]
+
+
+def run_gazette(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `gazette` command; returns the completed process (text mode)."""
+    return subprocess.run(
+        [*gazette_command(), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def archived(data: Path) -> list[dict[str, Any]]:
+    """Every record file under DATA/releases, parsed."""
+    return [json.loads(p.read_text("utf-8")) for p in sorted((data / "releases").rglob("*.json"))]
