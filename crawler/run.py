@@ -27,6 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data")
     parser.add_argument("--report", required=True, help="write the run report (JSON) here")
     parser.add_argument("--log-level", default=None)
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy setting (repeatable)",
+    )
     args = parser.parse_args(argv)
     try:
         get_site(args.site, args.config)
@@ -38,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     settings.set("GAZETTE_REPORT_FILE", args.report)
     if args.log_level:
         settings.set("LOG_LEVEL", args.log_level)
+    for pair in args.set:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            print(f"Error: --set needs NAME=VALUE, got {pair!r}", file=sys.stderr)
+            return EXIT_USAGE
+        settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)
     process.crawl(AnnouncementsSpider, site=args.site, config=args.config, data=args.data)
     process.start()
