@@ -10,7 +10,7 @@ from scrapy.exceptions import DropItem
 
 from archive.record import build_record
 from archive.store import ArchiveStore, data_dir
-from crawler.extract import extract_release
+from crawler.fields import release_fields
 from crawler.spiders.announcements import FetchedPage
 
 logger = logging.getLogger(__name__)
@@ -43,27 +43,18 @@ class ArchivePipeline:
         stats = self.crawler.stats
         assert self.store is not None and stats is not None
         try:
-            found = extract_release(
-                item.body,
-                item.url,
-                item.content_type,
-                charset=site.charset,
-                site_names=(site.title,),
-                title_selector=site.title_selector,
-                body_selector=site.body_selector,
-                hints=item.hints,
-            )
+            fields = release_fields(item.body, item.url, item.content_type, site, item.hints)
         except Exception as exc:  # a page that breaks the extractor must not stop the crawl
             logger.exception("extraction failed: %s", item.url)
             report.skip(f"extraction error: {type(exc).__name__}", item.url)
             raise DropItem(f"extraction failed: {item.url}") from exc
-        if not found.title or not found.paragraphs or not item.warc:
-            reason = "no title" if not found.title else "no body" if not found.paragraphs else "no capture"
+        if not fields["title"] or not fields["text"] or not item.warc:
+            reason = "no title" if not fields["title"] else "no body" if not fields["text"] else "no capture"
             report.skip(reason, item.url)
             stats.inc_value(f"gazette/dropped/{reason.replace(' ', '_')}")
             raise DropItem(f"{reason}: {item.url}")
         raw = {**item.warc, "status": item.status, "content_type": item.content_type}
-        record = build_record(site.name, item.url, found.fields(), raw)
+        record = build_record(site.name, item.url, fields, raw)
         outcome, path = self.store.put(record)
         report.count(outcome)
         stats.inc_value(f"gazette/releases/{outcome}")

@@ -14,7 +14,7 @@ import click
 
 from archive.record import RecordError
 from archive.store import ArchiveError, ArchiveStore, data_dir
-from crawler.sites import ConfigError, config_path, load_sites
+from crawler.sites import SCRIPTS, ConfigError, config_path, get_site, load_sites
 from scheduler.crawl import CrawlError, run_crawl
 from scheduler.render import crawl_summary, extracted_text, release_text
 
@@ -113,32 +113,42 @@ def show(obj: dict[str, Any], release_id: str, as_json: bool) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--url", required=True, help="The URL the page was saved from.")
-@click.option("--site", "site_name", help="Use this configured site's selectors and charset.")
+@click.option("--site", "site_name", help="Use this configured site's selectors, charset and script.")
 @click.option("--json", "as_json", is_flag=True, help="Print the fields as JSON.")
 @click.pass_obj
 @friendly_errors
 def extract(obj: dict[str, Any], file: str, url: str, site_name: str | None, as_json: bool) -> None:
-    """Run the extractor on one saved page and show what would be archived."""
-    from crawler.extract import extract_release
+    """Run extraction and cleaning on one saved page and show what would be archived."""
+    from crawler.fields import release_fields
 
-    kwargs: dict[str, Any] = {}
-    if site_name:
-        sites_ = load_sites(obj["config"])
-        if site_name not in sites_:
-            raise ConfigError(f"unknown site {site_name!r}")
-        site = sites_[site_name]
-        kwargs = {
-            "charset": site.charset,
-            "site_names": (site.title,),
-            "title_selector": site.title_selector,
-            "body_selector": site.body_selector,
-        }
-    found = extract_release(Path(file).read_bytes(), url, **kwargs)
-    fields = {"url": url, **found.fields()}
+    site = get_site(site_name, obj["config"]) if site_name else None
+    fields = {"url": url, **release_fields(Path(file).read_bytes(), url, site=site)}
     if as_json:
         click.echo(json.dumps(fields, ensure_ascii=False, indent=2))
     else:
         click.echo(extracted_text(fields), nl=False)
+
+
+@cli.command()
+@click.argument("file", type=click.File("r", encoding="utf-8", errors="surrogateescape"), default="-")
+@click.option(
+    "--script",
+    type=click.Choice(SCRIPTS),
+    default="simplified",
+    show_default=True,
+    help="The site's script: traditional text is converted only for simplified sites.",
+)
+@friendly_errors
+def clean(file: Any, script: str) -> None:
+    """Clean a text (FILE or - for stdin): cleaned text on stdout, the repairs on stderr."""
+    from crawler.clean import clean_text
+
+    result = clean_text(file.read().split("\n"), script=script)
+    click.echo("\n".join(result.paragraphs))
+    for repair in result.repairs:
+        click.echo(f"repair: {repair['step']} x{repair['count']}", err=True)
+    for flag in result.flags:
+        click.echo(f"flag: {flag}", err=True)
 
 
 @cli.command()

@@ -71,4 +71,6 @@ def extracted_text(fields: dict[str, Any]) -> str:
     lines += [f"  {p}" for p in fields.get("text", "").split("\n") if p]
     lines += [f"attachment: {a['name']} <{a['url']}>" for a in fields.get("attachments", [])]
     lines += [f"image: {i['url']}" for i in fields.get("images", [])]
+    lines += [f"repair: {r['step']} on {r['field']} x{r['count']}" for r in fields.get("repairs", [])]
+    lines += [f"flag: {flag}" for flag in fields.get("flags", [])]
     return "\n".join(lines) + "\n"

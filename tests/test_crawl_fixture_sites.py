@@ -52,6 +52,8 @@ def test_every_release_archived_with_expected_fields(crawled) -> None:
                 assert record[name] == fields[name], f"{site.name} {path}: {name}"
             assert record["attachments"] == [{**a, "url": site.url(a["url"])} for a in fields["attachments"]]
             assert record["images"] == [{**i, "url": site.url(i["url"])} for i in fields["images"]]
+            if "repairs" in fields:
+                assert record["repairs"] == fields["repairs"], f"{site.name} {path}: repairs"
     assert set(records) == expected_urls, "something else was archived"
 
 

@@ -54,7 +54,8 @@ BLOCK_TAGS = {
 SKIP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "select", "button"}
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 MIN_BODY_CJK = 10
-STRIP_CHARS = " \t\r\n\u3000\xa0\u200b\ufeff"
+HTML_SPACE_RE = re.compile(r"[ \t\r\n\f]+")
+INVISIBLE = " \t\r\n\u3000\xa0\u200b\ufeff"
 
 
 def cjk_count(text: str) -> int:
@@ -66,7 +67,7 @@ def _text_chunks(node: Tag, out: list[str]) -> None:
         if isinstance(child, Comment):
             continue
         if isinstance(child, NavigableString):
-            out.append(str(child))
+            out.append(HTML_SPACE_RE.sub(" ", str(child)))  # source line breaks are not paragraph breaks
         elif isinstance(child, Tag) and child.name not in SKIP_TAGS:
             block = child.name in BLOCK_TAGS
             if block:
@@ -77,16 +78,12 @@ def _text_chunks(node: Tag, out: list[str]) -> None:
 
 
 def paragraphs(node: Tag) -> list[str]:
-    """Block-level text of `node`, one paragraph per item, inner whitespace runs kept as one."""
+    """Block-level text of `node`, one paragraph per item, with HTML whitespace collapsed as a browser
+    would; indents (U+3000, &nbsp;) are left for the cleaner, which records what it removes."""
     chunks: list[str] = []
     _text_chunks(node, chunks)
-    lines = "".join(chunks).split("\n")
-    out = []
-    for line in lines:
-        line = re.sub(r"[ \t\r\xa0]+", " ", line).strip(STRIP_CHARS)
-        if line:
-            out.append(line)
-    return out
+    lines = (line.strip(" ") for line in "".join(chunks).split("\n"))
+    return [line for line in lines if line.strip(INVISIBLE)]
 
 
 def _direct_paragraph_score(tag: Tag) -> int:
