@@ -16,7 +16,8 @@ import pytest
 from crawler.demo.server import SiteServer
 
 SITES_DIR = Path(__file__).parent / "sites"
-FAMILIES = ("epoint", "shanghai", "trs", "hanweb")
+# four CMS families, a content-farm mirror of a Huangpu release, a traditional-script government site
+FAMILIES = ("epoint", "shanghai", "trs", "hanweb", "mirror", "hongkong")
 
 
 @dataclass
@@ -33,10 +34,14 @@ class FixtureSite:
         return path if path.startswith("http") else self.base + path
 
     def config(self) -> str:
+        """A sites.toml table for this site: title, start URL, no delay, and any extra keys."""
         site = self.expected["site"]
+        extra = "".join(
+            f"{key} = '{value}'\n" for key, value in site.items() if key not in ("title", "start")
+        )
         return (
             f'[sites.{self.name}]\ntitle = "{site["title"]}"\n'
-            f'start_urls = ["{self.url(site["start"])}"]\ndownload_delay = 0\n'
+            f'start_urls = ["{self.url(site["start"])}"]\ndownload_delay = 0\n{extra}'
         )
 
 
@@ -50,7 +55,7 @@ def start_site(name: str) -> FixtureSite:
 
 @pytest.fixture(scope="module")
 def sites() -> Iterator[dict[str, FixtureSite]]:
-    """The four CMS-family fixture sites, each on its own server, shared by a test module."""
+    """The fixture sites, each on its own server, shared by a test module."""
     started = {name: start_site(name) for name in FAMILIES}
     yield started
     for site in started.values():

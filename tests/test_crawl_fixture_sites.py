@@ -1,4 +1,4 @@
-"""End to end: `gazette crawl` against four CMS-family fixture sites on 127.0.0.1."""
+"""End to end: `gazette crawl` against the fixture sites (CMS families, a mirror, a traditional site)."""
 
 from __future__ import annotations
 
@@ -52,6 +52,8 @@ def test_every_release_archived_with_expected_fields(crawled) -> None:
                 assert record[name] == fields[name], f"{site.name} {path}: {name}"
             assert record["attachments"] == [{**a, "url": site.url(a["url"])} for a in fields["attachments"]]
             assert record["images"] == [{**i, "url": site.url(i["url"])} for i in fields["images"]]
+            if "flags" in fields:
+                assert record["flags"] == fields["flags"], f"{site.name} {path}: flags"
             if "repairs" in fields:
                 assert record["repairs"] == fields["repairs"], f"{site.name} {path}: repairs"
     assert set(records) == expected_urls, "something else was archived"

@@ -21,6 +21,7 @@ def convert_script(paragraphs: list[str]) -> tuple[list[str], int]:
     out, changed = [], 0
     for para in paragraphs:
         new = to_simplified(para)
-        changed += sum(1 for a, b in zip(new, para, strict=False) if a != b) + abs(len(new) - len(para))
+        if new != para:
+            changed += sum(1 for a, b in zip(new, para, strict=False) if a != b) + abs(len(new) - len(para))
         out.append(new)
     return out, changed

@@ -79,6 +79,18 @@ def _header_lines(soup: BeautifulSoup) -> list[str]:
     return [" ".join(line.split()) for line in soup.get_text("\n").split("\n") if line.strip()]
 
 
+def header_datetime(lines: list[str], fallback_day: str | None) -> str | None:
+    """Structural heuristic: the first date *with a time* printed outside the body, if it agrees with
+    the day the list or URL gives (pages print their publish time under the title unlabelled)."""
+    for line in lines:
+        parsed = parse_date(line)
+        if parsed and parsed.precision != "day":
+            if fallback_day is None or parsed.value.date().isoformat() == fallback_day:
+                return line
+            return None
+    return None
+
+
 def _date(result: Extracted, candidates: list[tuple[str | None, str]]) -> None:
     for raw, origin in candidates:
         parsed: ParsedDate | None = parse_date(raw) if origin != "url" else date_from_url(raw or "")
@@ -86,6 +98,11 @@ def _date(result: Extracted, candidates: list[tuple[str | None, str]]) -> None:
             result.published_at, result.published_precision = parsed.iso(), parsed.precision
             result.provenance["published_at"] = origin
             return
+
+
+def _url_day(url: str) -> str | None:
+    parsed = date_from_url(url)
+    return parsed.value.date().isoformat() if parsed else None
 
 
 def _set(result: Extracted, name: str, candidates: list[tuple[str | None, str]]) -> None:
@@ -126,7 +143,8 @@ def extract_release(
     if body_el is not None:
         body_el.extract()
 
-    labels = labelled_fields(_header_lines(soup))
+    header = _header_lines(soup)
+    labels = labelled_fields(header)
     lab = {name: labels[name][0] for name in labels}
     origin_of = {name: f"label:{labels[name][1]}" for name in labels}
     _date(
@@ -134,6 +152,7 @@ def extract_release(
         [
             (meta.get("PubDate"), "meta:PubDate"),
             (lab.get("published_at"), origin_of.get("published_at", "")),
+            (header_datetime(header, hints.get("date") or _url_day(url)), "header:datetime"),
             (hints.get("date"), "list:date"),
             (url, "url"),
         ],
