@@ -20,7 +20,8 @@ CREATE TABLE IF NOT EXISTS releases (
     content_hash TEXT NOT NULL,
     published_at TEXT,
     fetched_at TEXT NOT NULL,
-    title TEXT NOT NULL
+    title TEXT NOT NULL,
+    indexed_hash TEXT
 );
 CREATE INDEX IF NOT EXISTS releases_site_url ON releases (site, canonical_url);
 """
@@ -47,6 +48,9 @@ class Catalog:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(releases)")}
+        if "indexed_hash" not in columns:  # catalogs from before the search index
+            self.db.execute("ALTER TABLE releases ADD COLUMN indexed_hash TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -64,6 +68,26 @@ class Catalog:
             self.db.execute(
                 f"INSERT OR REPLACE INTO releases ({names}) VALUES ({marks})",
                 [values[key] for key in COLUMNS],
+            )
+
+    def put_many(self, rows: list[tuple[dict[str, Any], str]]) -> None:
+        """Insert (record, relative path) pairs in one transaction (for rebuilds)."""
+        names = ", ".join(COLUMNS)
+        marks = ", ".join("?" for _ in COLUMNS)
+        values = [[path if key == "path" else record.get(key) for key in COLUMNS] for record, path in rows]
+        with self.db:
+            self.db.executemany(f"INSERT OR REPLACE INTO releases ({names}) VALUES ({marks})", values)
+
+    def pending_index(self, limit: int | None = None) -> list[str]:
+        """Ids whose latest version is not (yet) in the search index."""
+        sql = "SELECT id FROM releases WHERE indexed_hash IS NULL OR indexed_hash != content_hash ORDER BY id"
+        rows = self.db.execute(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ())
+        return [row[0] for row in rows]
+
+    def mark_indexed(self, ids: list[str]) -> None:
+        with self.db:
+            self.db.executemany(
+                "UPDATE releases SET indexed_hash = content_hash WHERE id = ?", [(i,) for i in ids]
             )
 
     def known_urls(self, site: str) -> set[str]:

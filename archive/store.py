@@ -10,7 +10,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -89,22 +89,41 @@ class ArchiveStore:
         if self.releases.exists():
             yield from sorted(p for p in self.releases.rglob("*.json") if FILE_RE.match(p.name))
 
-    def rebuild_catalog(self) -> int:
-        """Recreate the catalog from the JSON files; returns the number of releases."""
-        latest: dict[str, tuple[dict[str, Any], Path]] = {}
+    def latest_files(self) -> dict[str, Path]:
+        """id → file of its latest version, from file names alone (nothing is read)."""
+        latest: dict[str, tuple[int, Path]] = {}
         for path in self.iter_files():
+            match = FILE_RE.match(path.name)
+            assert match is not None
+            version = int(match.group("version") or 1)
+            if match.group("id") not in latest or version > latest[match.group("id")][0]:
+                latest[match.group("id")] = (version, path)
+        return {release_id: path for release_id, (_, path) in latest.items()}
+
+    def iter_latest(self) -> Iterator[dict[str, Any]]:
+        """The latest version of every release, each file read once; unreadable ones are skipped."""
+        for path in self.latest_files().values():
             try:
-                record = read_record(path)
+                yield {**read_record(path), "_path": path.relative_to(self.root).as_posix()}
             except ArchiveError as exc:
                 logger.warning("skipping unreadable record: %s", exc)
-                continue
-            seen = latest.get(record["id"])
-            if not seen or record.get("version", 1) > seen[0].get("version", 1):
-                latest[record["id"]] = (record, path)
+
+    def rebuild_catalog(self, on_record: Callable[[dict[str, Any]], None] | None = None) -> int:
+        """Recreate the catalog from the JSON files; `on_record` sees each latest record once."""
         self.catalog.clear()
-        for record, path in latest.values():
-            self.catalog.put(record, path.relative_to(self.root).as_posix())
-        return len(latest)
+        batch: list[tuple[dict[str, Any], str]] = []
+        count = 0
+        for record in self.iter_latest():
+            path = record.pop("_path")
+            batch.append((record, path))
+            if on_record:
+                on_record(record)
+            count += 1
+            if len(batch) >= 1000:
+                self.catalog.put_many(batch)
+                batch = []
+        self.catalog.put_many(batch)
+        return count
 
 
 def read_record(path: Path) -> dict[str, Any]:

@@ -12,11 +12,14 @@ from typing import Any
 
 import click
 
+from archive.index import SearchIndexError
+from archive.query import QueryError
 from archive.record import RecordError
+from archive.search import MAX_LIMIT, SORTS
 from archive.store import ArchiveError, ArchiveStore, data_dir
 from crawler.sites import SCRIPTS, ConfigError, config_path, get_site, load_sites
 from scheduler.crawl import CrawlError, run_crawl
-from scheduler.render import crawl_summary, extracted_text, release_text
+from scheduler.render import crawl_summary, extracted_text, release_text, search_csv, search_text, verify_text
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
 
@@ -31,7 +34,10 @@ def friendly_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except ConfigError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_USAGE)
-        except (ArchiveError, CrawlError, RecordError, OSError) as exc:
+        except QueryError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+        except (ArchiveError, CrawlError, RecordError, SearchIndexError, OSError) as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(EXIT_FAILED)
 
@@ -155,13 +161,80 @@ def clean(file: Any, script: str) -> None:
 @click.pass_obj
 @friendly_errors
 def reindex(obj: dict[str, Any]) -> None:
-    """Rebuild the derived indexes from the JSON records."""
+    """Rebuild the catalog and the search index from the JSON records."""
+    from archive.indexer import rebuild
+
     store = ArchiveStore(obj["data"])
     try:
-        count = store.rebuild_catalog()
+        count = rebuild(store)
     finally:
         store.close()
     click.echo(f"reindexed {count} releases in {obj['data']}")
+
+
+@cli.command()
+@click.argument("query", default="")
+@click.option("--site", help="Only this site.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after (YYYY-MM-DD).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before (YYYY-MM-DD).")
+@click.option("--source", help="Source department contains this text.")
+@click.option("--doc-number", help="Document number (发文字号) contains this text.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per hit.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+@click.pass_obj
+@friendly_errors
+def search(
+    obj: dict[str, Any],
+    query: str,
+    site: str | None,
+    since: Any,
+    until: Any,
+    source: str | None,
+    doc_number: str | None,
+    sort: str,
+    limit: int,
+    offset: int,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """Search the archive: words (AND), "phrases", -exclusions, OR.
+
+    A query that starts with "-" goes after "--": gazette search -- -防汛 河长
+    """
+    from archive.search import Filters
+    from archive.search import search as run_search
+
+    filters = Filters(
+        site=site,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        source=source,
+        doc_number=doc_number,
+    )
+    result = run_search(obj["data"], query, filters, sort=sort, limit=limit, offset=offset)
+    if as_json:
+        for hit in result.hits:
+            click.echo(json.dumps(hit.as_json(), ensure_ascii=False))
+    elif as_csv:
+        click.echo(search_csv(result.hits), nl=False)
+    else:
+        click.echo(search_text(result, offset))
+
+
+@cli.command()
+@click.pass_obj
+@friendly_errors
+def verify(obj: dict[str, Any]) -> None:
+    """Check every record against the schema and the search index against the records."""
+    from archive.verify import verify as run_verify
+
+    report = run_verify(obj["data"])
+    click.echo("\n".join(verify_text(report)))
+    if not report.ok:
+        sys.exit(EXIT_FAILED)
 
 
 @cli.command()

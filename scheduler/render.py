@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from typing import Any
 
@@ -74,3 +76,42 @@ def extracted_text(fields: dict[str, Any]) -> str:
     lines += [f"repair: {r['step']} on {r['field']} x{r['count']}" for r in fields.get("repairs", [])]
     lines += [f"flag: {flag}" for flag in fields.get("flags", [])]
     return "\n".join(lines) + "\n"
+
+
+def search_text(result: Any, offset: int = 0) -> str:
+    """The total, then one block per hit: date, site, title, source, URL, snippet."""
+    shown = f"{offset + 1}-{offset + len(result.hits)}" if result.hits else "none"
+    lines = [f"{result.total} releases match (showing {shown})"]
+    for hit in result.hits:
+        day = (hit.published_at or "undated")[:10]
+        lines += ["", f"{day}  [{hit.site}]  {hit.title}"]
+        if hit.source:
+            lines.append(f"  source: {hit.source}")
+        lines.append(f"  {hit.url}")
+        lines += [f"  also at: {url}" for url in hit.also_at]
+        lines.append(f"  {hit.snippet}")
+    return "\n".join(lines)
+
+
+CSV_COLUMNS = ("id", "published_at", "site", "title", "source", "url", "snippet")
+
+
+def search_csv(hits: list[Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for hit in hits:
+        writer.writerow([getattr(hit, name) or "" for name in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def verify_text(report: Any) -> list[str]:
+    lines = [f"records: {report.records}"]
+    lines += [f"invalid record: {path}: {problem}" for path, problem in report.invalid]
+    lines += [f"missing from index: {i}" for i in report.missing_from_index]
+    lines += [f"stale in index: {i}" for i in report.stale_in_index]
+    lines += [f"index entry without a record: {i}" for i in report.without_record]
+    if report.index_problem:
+        lines.append(f"index: {report.index_problem}")
+    lines.append("ok" if report.ok else "problems found")
+    return lines

@@ -1,0 +1,7 @@
+"""Time zone of the archive's dates."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -1,0 +1,144 @@
+"""The full-text index: tantivy over CJK bigrams (see tokens.py), derived only from JSON records.
+
+Chosen by measurement (benchmarks/search.py): exact substring semantics like FTS5 over bigrams,
+but top-k retrieval and counting that stay fast at a million releases, and a smaller index.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from archive.tokens import index_text
+
+logger = logging.getLogger(__name__)
+
+INDEX_DIR = "search-v1"  # bump when the schema or tokens change; old directories are rebuilt
+UNDATED = -(2**62)
+WRITER_HEAP = 128_000_000
+TEXT_FIELDS = ("title", "body", "source", "doc_number")
+
+
+class SearchIndexError(RuntimeError):
+    """The index cannot be opened or written; the message says which and what to do."""
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("content_hash", stored=True, tokenizer_name="raw")
+    builder.add_text_field("site", tokenizer_name="raw")
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    builder.add_integer_field("published", indexed=True, fast=True)
+    builder.add_integer_field("duplicate", indexed=True, fast=True)
+    return builder.build()
+
+
+def published_seconds(value: str | None) -> int:
+    return int(datetime.fromisoformat(value).timestamp()) if value else UNDATED
+
+
+def index_document(record: dict[str, Any]) -> tantivy.Document:
+    """The index entry of a record: every searchable field as bigram tokens, filters as raw values."""
+    return tantivy.Document(
+        id=record["id"],
+        content_hash=record["content_hash"],
+        site=record["site"],
+        title=index_text(record.get("title") or ""),
+        body=index_text(record.get("text") or ""),
+        source=index_text(record.get("source") or ""),
+        doc_number=index_text(record.get("doc_number") or ""),
+        published=published_seconds(record.get("published_at")),
+        duplicate=1 if record.get("duplicate_of") else 0,
+    )
+
+
+class SearchIndex:
+    """Opens (or creates) the index under DATA/index/; one writer at a time across processes."""
+
+    def __init__(self, data: Path) -> None:
+        self.path = Path(data) / "index" / INDEX_DIR
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.schema = build_schema()
+        try:
+            self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
+        except ValueError as exc:
+            raise SearchIndexError(
+                f"cannot open the search index {str(self.path)!r} ({exc}); "
+                "run `gazette reindex` to rebuild it"
+            ) from exc
+
+    @classmethod
+    def exists(cls, data: Path) -> bool:
+        return (Path(data) / "index" / INDEX_DIR / "meta.json").exists()
+
+    @classmethod
+    def reset(cls, data: Path) -> SearchIndex:
+        """A new, empty index (the old one is removed: it is derived)."""
+        shutil.rmtree(Path(data) / "index" / INDEX_DIR, ignore_errors=True)
+        return cls(data)
+
+    @contextmanager
+    def writer(self) -> Iterator[IndexWriter]:
+        try:
+            raw = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        except ValueError as exc:
+            raise SearchIndexError(
+                f"the search index {str(self.path)!r} is being written by another "
+                f"process ({exc}); try again when it has finished"
+            ) from exc
+        writer = IndexWriter(raw)
+        try:
+            yield writer
+            writer.commit()
+        except BaseException:
+            raw.rollback()
+            raise
+        finally:
+            raw.wait_merging_threads()
+
+    def searcher(self) -> tantivy.Searcher:
+        self.index.reload()
+        return self.index.searcher()
+
+    def entries(self) -> dict[str, str]:
+        """id → content hash of every indexed release (for `gazette verify`)."""
+        searcher = self.searcher()
+        found = searcher.search(tantivy.Query.all_query(), limit=max(searcher.num_docs, 1))
+        entries = {}
+        for _, address in found.hits:
+            doc = searcher.doc(address)
+            entries[doc["id"][0]] = doc["content_hash"][0]
+        return entries
+
+
+class IndexWriter:
+    """Adds or replaces records; changes become visible at commit."""
+
+    def __init__(self, raw: tantivy.IndexWriter) -> None:
+        self.raw = raw
+        self.pending: list[str] = []
+
+    def put(self, record: dict[str, Any]) -> None:
+        """Add or replace the entry of a release."""
+        self.raw.delete_documents_by_term("id", record["id"])
+        self.add(record)
+
+    def add(self, record: dict[str, Any]) -> None:
+        """Add an entry, for a release known not to be in the index (rebuilds)."""
+        self.raw.add_document(index_document(record))
+        self.pending.append(record["id"])
+
+    def commit(self) -> list[str]:
+        """Commit and return the ids made visible."""
+        self.raw.commit()
+        done, self.pending = self.pending, []
+        return done

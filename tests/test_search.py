@@ -1,0 +1,242 @@
+"""Search over an archive made by really crawling the fixture sites."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archive.query import QueryError
+from archive.search import Filters, search
+from archive.tokens import fold
+from tests.conftest import FAMILIES, FixtureSite, archived, run_gazette
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory, config_file: Path, sites: dict[str, FixtureSite]):
+    data = tmp_path_factory.mktemp("search") / "data"
+    result = run_gazette("--config", str(config_file), "--data", str(data), "crawl", *FAMILIES)
+    assert result.returncode == 0, result.stderr
+    return data, sites
+
+
+def paths(data: Path, query: str, **kwargs) -> list[str]:
+    """Hit URLs as site-relative paths, in rank order."""
+    hits = search(data, query, **kwargs).hits
+    return [hit.url.split("/", 3)[3] for hit in hits]
+
+
+def truth(data: Path, term: str) -> set[str]:
+    """Ground truth for a Chinese term: records whose title or text contains it (after folding)."""
+    needle = fold(term)
+    return {
+        r["url"].split("/", 3)[3] for r in archived(data) if needle in fold(r["title"] + "\n" + r["text"])
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (
+            "专利",
+            {
+                "xw/001001/20230905/2f3e4d5c-6b7a-4891-a2b3-c4d5e6f7a8b9.html",
+                "zhengwu/zdgkml-qzfwj/20260703/204477.html",
+                "news/20230901/88231.html",
+            },
+        ),
+        ("河长", {"zhengwu/zdgkml-qzfwj/20260615/203991.html", "tupianxinwen/20260612/958655.html"}),
+        (
+            "知识产权",
+            {
+                "xw/001001/20230905/2f3e4d5c-6b7a-4891-a2b3-c4d5e6f7a8b9.html",
+                "zhengwu/zdgkml-qzfwj/20260703/204477.html",
+                "news/20230901/88231.html",
+            },
+        ),
+        (
+            '"知识产权 服务"',
+            {"xw/001001/20230905/2f3e4d5c-6b7a-4891-a2b3-c4d5e6f7a8b9.html", "news/20230901/88231.html"},
+        ),
+        ("知识产权 -开放月", {"zhengwu/zdgkml-qzfwj/20260703/204477.html"}),
+        ("秸秆 OR 医疗保险", {"art/2023/9/6/art_4584_60353.html", "art/2023/8/15/art_4584_59870.html"}),
+        (
+            "專利 監管局",
+            {"xw/001001/20230905/2f3e4d5c-6b7a-4891-a2b3-c4d5e6f7a8b9.html", "news/20230901/88231.html"},
+        ),
+        ("环保", {"gia/general/202309/08P2023090800321.htm"}),
+        ("2023", {"art/2023/9/6/art_4584_60353.html", "art/2023/8/28/art_4584_60211.html"}),
+        ("镕", {"col/xwdt/202309/t20230906_123.html"}),
+        ("不存在的词语", set()),
+    ],
+)
+def test_exact_hit_sets(archive, query: str, expected: set[str]) -> None:
+    data, _ = archive
+    assert set(paths(data, query)) == expected
+
+
+@pytest.mark.parametrize(
+    "term", ["专利", "河长", "防汛", "知识产权", "监管局", "高质量发展", "区", "活动", "志愿"]
+)
+def test_chinese_terms_match_exact_substrings(archive, term: str) -> None:
+    data, _ = archive
+    assert set(paths(data, term, limit=100)) == truth(data, term)
+
+
+def test_title_hits_rank_above_body_only_hits(archive) -> None:
+    data, _ = archive
+    ranked = paths(data, "防汛")
+    assert ranked[0] == "zhengwu/zdgkml-qzfwj/20260615/203991.html"  # 防汛 in the title
+    assert set(ranked) == {
+        "zhengwu/zdgkml-qzfwj/20260615/203991.html",
+        "xw/001001/20230918/5c2d7e8f-1a2b-4c3d-9e0f-112233445566.html",
+    }
+
+
+def test_filters(archive) -> None:
+    data, _ = archive
+    assert set(paths(data, "通知", filters=Filters(site="hanweb"))) == {"art/2023/9/6/art_4584_60353.html"}
+    window = Filters(since=date(2023, 9, 1), until=date(2023, 9, 6))
+    assert set(paths(data, "", filters=window)) == {
+        "col/xwdt/202309/t20230906_123.html",
+        "col/xwdt/202309/t20230901_118.html",
+        "art/2023/9/6/art_4584_60353.html",
+        "xw/001001/20230905/2f3e4d5c-6b7a-4891-a2b3-c4d5e6f7a8b9.html",
+        "news/20230901/88231.html",
+    }
+    assert set(paths(data, "", filters=Filters(source="教育局"))) == {
+        "col/xwdt/202309/t20230906_123.html",
+        "col/xwdt/202309/t20230901_118.html",
+    }
+    assert paths(data, "", filters=Filters(doc_number="普府〔2026〕54号")) == [
+        "zhengwu/zdgkml-qzfwj/20260703/204477.html"
+    ]
+    assert paths(data, "", filters=Filters(doc_number="54号")) == [
+        "zhengwu/zdgkml-qzfwj/20260703/204477.html"
+    ]
+
+
+def test_sort_by_date_and_paging(archive) -> None:
+    data, _ = archive
+    newest = search(data, "", filters=Filters(site="epoint"), sort="date")
+    days = [hit.published_at for hit in newest.hits]
+    assert days == sorted(days, reverse=True) and newest.total == 3
+    page2 = search(data, "", filters=Filters(site="epoint"), sort="date", limit=1, offset=1)
+    assert [h.id for h in page2.hits] == [newest.hits[1].id] and page2.total == 3
+
+
+def test_snippet_and_offsets_come_from_the_original_text(archive) -> None:
+    data, _ = archive
+    hit = search(data, "專利").hits[0]
+    record = next(r for r in archived(data) if r["id"] == hit.id)
+    assert hit.text_matches
+    for start, end in hit.text_matches:
+        assert record["text"][start:end] == "专利"
+    assert "«专利»" in hit.snippet
+
+
+def test_cli_search_text_json_csv(archive) -> None:
+    data, _ = archive
+    text = run_gazette("--data", str(data), "search", "河长")
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.startswith("2 releases match")
+    assert "[shanghai]  长风公园举办夏季河长制宣传活动" in text.stdout
+    lines = run_gazette("--data", str(data), "search", "河长", "--json").stdout.splitlines()
+    hits = [json.loads(line) for line in lines]
+    assert {"id", "url", "title", "published_at", "site", "source", "snippet", "matches"} <= set(hits[0])
+    csv = run_gazette("--data", str(data), "search", "河长", "--csv").stdout.splitlines()
+    assert csv[0] == "id,published_at,site,title,source,url,snippet" and len(csv) == 3
+
+
+HOSTILE = [
+    '"',
+    '""',
+    "(",
+    ")",
+    "*",
+    "专利*",
+    "AND",
+    "OR",
+    "NOT",
+    "NEAR(专利 河长)",
+    "专利 AND OR",
+    "\x01\x1b[31m\x7f",
+    "-",
+    "--",
+    '-""',
+    "'",
+    "\\",
+    "{}",
+    "[专利]",
+    "^",
+    ":",
+    "title:专利",
+    "专利" * 400,
+    "a" * 999,
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_never_crash(archive, query: str) -> None:
+    data, _ = archive
+    result = run_gazette("--data", str(data), "search", "--", query)  # `--`: a query may start with -
+    assert result.returncode in (0, 2), result.stderr
+    assert "Traceback" not in result.stderr
+    if result.returncode == 2:
+        assert result.stderr.startswith("Error: ")
+
+
+def test_nul_and_control_characters_are_ignored(archive) -> None:
+    data, _ = archive
+    assert set(paths(data, "河\x00长\x07")) == set(paths(data, "河长")) != set()
+
+
+def test_overlong_query_is_a_clear_error(archive) -> None:
+    data, _ = archive
+    result = run_gazette("--data", str(data), "search", "专" * 10_000)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: query is too long (10000 characters")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=60))
+def test_any_text_is_a_valid_query(archive, query: str) -> None:
+    data, _ = archive
+    try:
+        search(data, query)
+    except QueryError as exc:
+        assert "nothing to search for" in str(exc)
+
+
+def test_reindex_gives_the_same_answers(archive, tmp_path: Path) -> None:
+    data, _ = archive
+    copy = tmp_path / "copy"
+    shutil.copytree(data, copy)
+    queries = ["专利", "河长", "知识产权 -开放月", "2023", "环保", "区"]
+    before = {q: paths(copy, q, limit=100) for q in queries}
+    shutil.rmtree(copy / "index")
+    result = run_gazette("--data", str(copy), "reindex")
+    assert result.returncode == 0, result.stderr
+    assert {q: paths(copy, q, limit=100) for q in queries} == before
+
+
+def test_verify_finds_index_problems_and_reindex_fixes_them(archive, tmp_path: Path) -> None:
+    data, _ = archive
+    copy = tmp_path / "copy"
+    shutil.copytree(data, copy)
+    assert run_gazette("--data", str(copy), "verify").returncode == 0
+    shutil.rmtree(copy / "index" / "search-v1")
+    broken = run_gazette("--data", str(copy), "verify")
+    assert broken.returncode == 1 and "the search index is missing" in broken.stdout
+    record_file = next((copy / "releases").rglob("*.json"))
+    record_file.write_text("{ not json", "utf-8")
+    assert run_gazette("--data", str(copy), "reindex").returncode == 0
+    after = run_gazette("--data", str(copy), "verify")
+    assert after.returncode == 1
+    assert f"invalid record: {record_file.relative_to(copy).as_posix()}" in after.stdout
+    assert "missing from index" not in after.stdout
