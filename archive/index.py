@@ -47,8 +47,13 @@ def published_seconds(value: str | None) -> int:
 
 
 def index_document(record: dict[str, Any]) -> tantivy.Document:
-    """The index entry of a record: every searchable field as bigram tokens, filters as raw values."""
-    return tantivy.Document(
+    return tantivy.Document(**index_fields(record))
+
+
+def index_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """The index entry of a record: every searchable field as bigram tokens, filters as raw values.
+    Plain strings and ints, so worker processes can prepare them (see indexer.rebuild)."""
+    return dict(
         id=record["id"],
         content_hash=record["content_hash"],
         site=record["site"],
@@ -58,7 +63,7 @@ def index_document(record: dict[str, Any]) -> tantivy.Document:
         doc_number=index_text(record.get("doc_number") or ""),
         published=published_seconds(record.get("published_at")),
         duplicate=1 if record.get("duplicate_of") else 0,
-    )
+    )  # fmt: skip
 
 
 class SearchIndex:
@@ -134,8 +139,11 @@ class IndexWriter:
 
     def add(self, record: dict[str, Any]) -> None:
         """Add an entry, for a release known not to be in the index (rebuilds)."""
-        self.raw.add_document(index_document(record))
-        self.pending.append(record["id"])
+        self.add_fields(index_fields(record))
+
+    def add_fields(self, fields: dict[str, Any]) -> None:
+        self.raw.add_document(tantivy.Document(**fields))
+        self.pending.append(fields["id"])
 
     def commit(self) -> list[str]:
         """Commit and return the ids made visible."""

@@ -8,16 +8,22 @@ picked up by the next sync (the crawl syncs as it goes and when it ends) or by `
 from __future__ import annotations
 
 import logging
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
 from typing import Any
 
-from archive.index import SearchIndex, SearchIndexError
-from archive.store import ArchiveError, ArchiveStore
+from archive.catalog import COLUMNS
+from archive.index import SearchIndex, SearchIndexError, index_fields
+from archive.store import ArchiveError, ArchiveStore, read_record
 
 logger = logging.getLogger(__name__)
 LOCK_WAIT = 30.0
 BATCH = 500
+REBUILD_BATCH = 200
 
 
 def _with_writer(index: SearchIndex, work: Callable[[Any], list[str]], wait: float) -> list[str]:
@@ -52,19 +58,49 @@ def sync_index(store: ArchiveStore, index: SearchIndex, wait: float = LOCK_WAIT)
     return total
 
 
-def rebuild(store: ArchiveStore, wait: float = LOCK_WAIT) -> int:
-    """Rebuild catalog and search index from the JSON records alone, in one pass over the files."""
+def _prepare(paths: list[str]) -> list[tuple[dict[str, Any], str, dict[str, Any]] | str]:
+    """Worker: read records and make their index fields (the CPU-heavy part of a rebuild)."""
+    out: list[tuple[dict[str, Any], str, dict[str, Any]] | str] = []
+    for path in paths:
+        try:
+            record = read_record(Path(path))
+        except ArchiveError as exc:
+            out.append(str(exc))
+            continue
+        row = {key: record.get(key) for key in COLUMNS if key != "path"}
+        out.append((row, path, index_fields(record)))
+    return out
+
+
+def _batches(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def rebuild(store: ArchiveStore, wait: float = LOCK_WAIT, workers: int | None = None) -> int:
+    """Rebuild catalog and search index from the JSON records alone: each latest version is read
+    once, by a pool of worker processes that also tokenise it; this process only writes."""
     index = SearchIndex(store.root)
+    paths = [str(p) for p in store.latest_files().values()]
     done: list[str] = []
+    workers = workers or max(1, min(os.cpu_count() or 1, 4))
 
     def work(writer: Any) -> list[str]:
         writer.raw.delete_all_documents()
-
-        def add(record: dict[str, Any]) -> None:
-            writer.add(record)
-            done.append(record["id"])
-
-        store.rebuild_catalog(on_record=add)
+        store.catalog.clear()
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
+            batches = _batches(paths, REBUILD_BATCH)
+            for batch in pool.map(_prepare, batches) if workers > 1 else map(_prepare, batches):
+                rows = []
+                for item in batch:
+                    if isinstance(item, str):
+                        logger.warning("skipping unreadable record: %s", item)
+                        continue
+                    row, path, fields = item
+                    writer.add_fields(fields)
+                    rows.append((row, Path(path).relative_to(store.root).as_posix()))
+                    done.append(row["id"])
+                store.catalog.put_many(rows)
         return done
 
     _with_writer(index, work, wait)
