@@ -10,6 +10,7 @@ from typing import Any
 import tantivy
 
 from archive.dates import SHANGHAI
+from archive.events import also_at, read_events
 from archive.index import SearchIndex
 from archive.query import Query, QueryError, Term, parse_query
 from archive.snippet import make_snippet, match_offsets
@@ -117,7 +118,7 @@ def build_query(schema: tantivy.Schema, query: Query, filters: Filters) -> tanti
     return tantivy.Query.boolean_query(parts)
 
 
-def _hit(record: dict[str, Any], terms: list[str]) -> Hit:
+def _hit(record: dict[str, Any], terms: list[str], data: Path) -> Hit:
     text_spans = match_offsets(record.get("text", ""), terms)
     return Hit(
         id=record["id"],
@@ -129,7 +130,7 @@ def _hit(record: dict[str, Any], terms: list[str]) -> Hit:
         snippet=make_snippet(record.get("text", ""), text_spans),
         title_matches=match_offsets(record["title"], terms),
         text_matches=text_spans,
-        also_at=list(record.get("also_at", [])),
+        also_at=also_at(read_events(data, record["id"])),
     )
 
 
@@ -166,7 +167,7 @@ def search(
     try:
         for _, release_id in keyed[offset : offset + limit]:
             try:
-                hits.append(_hit(store.load(release_id), terms))
+                hits.append(_hit(store.load(release_id), terms, data))
             except ArchiveError:
                 continue  # indexed but unreadable: `gazette verify` reports it
     finally:

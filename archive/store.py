@@ -44,10 +44,8 @@ class ArchiveStore:
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
         self.releases = self.root / "releases"
-        catalog_path = self.root / "index" / "catalog.sqlite"
-        fresh = not catalog_path.exists()
-        self.catalog = Catalog(catalog_path)
-        if fresh and self.releases.exists():
+        self.catalog = Catalog(self.root / "index" / "catalog.sqlite")
+        if self.catalog.fresh and self.releases.exists():
             logger.info("catalog missing, rebuilding from %s", self.releases)
             self.rebuild_catalog()
 

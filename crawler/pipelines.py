@@ -8,12 +8,14 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from archive.archiver import Archiver
 from archive.index import SearchIndex, SearchIndexError
 from archive.indexer import sync_index
 from archive.record import build_record
-from archive.store import ArchiveStore, data_dir
+from archive.store import data_dir
 from crawler.fields import release_fields
-from crawler.spiders.announcements import FetchedPage
+from crawler.recheck import next_check, now_utc
+from crawler.spiders.announcements import FetchedPage, Withdrawal
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +28,7 @@ class ArchivePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.store: ArchiveStore | None = None
+        self.archiver: Archiver | None = None
         self.index: SearchIndex | None = None
         self.unsynced = 0
 
@@ -36,20 +38,35 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         root = data_dir(self.crawler.settings.get("GAZETTE_DATA_DIR"))
-        self.store = ArchiveStore(root)
+        self.archiver = Archiver(root)
         self.index = SearchIndex(root)
         self.sync()  # catch up on whatever an earlier run left unindexed
 
     def close_spider(self) -> None:
-        if self.store:
+        if self.archiver:
+            self.withdraw_dropped()
             self.sync()
-            self.store.close()
+            self.archiver.close()
+
+    def withdraw_dropped(self) -> None:
+        """Releases that dropped out of a list they should still be on, within the dates the
+        walk covered, are withdrawn (only after a walk with no failed list page)."""
+        assert self.archiver is not None
+        spider = self.crawler.spider
+        for start, walk in getattr(spider, "walks", {}).items():
+            if walk.failed or not walk.oldest_day or not walk.seen:
+                continue
+            for row in self.archiver.store.catalog.listed_after(start, walk.oldest_day):
+                if row["canonical_url"] not in walk.seen and self.archiver.withdraw(
+                    row["id"], "dropped out of list", start
+                ):
+                    spider.report.count("withdrawn")  # type: ignore[union-attr]
 
     def sync(self) -> None:
         """Bring the search index up to date; if another process holds it, the next sync will."""
-        assert self.store is not None and self.index is not None
+        assert self.archiver is not None and self.index is not None
         try:
-            count = sync_index(self.store, self.index)
+            count = sync_index(self.archiver.store, self.index)
         except SearchIndexError as exc:
             logger.warning("search index not updated now: %s", exc)
             return
@@ -58,13 +75,15 @@ class ArchivePipeline:
             self.crawler.stats.inc_value("gazette/indexed", count)
 
     def process_item(self, item: Any) -> Any:
+        if isinstance(item, Withdrawal):
+            return self.withdraw(item)
         if not isinstance(item, FetchedPage):
             return item
         spider = self.crawler.spider
         site = spider.site  # type: ignore[union-attr]
         report = spider.report  # type: ignore[union-attr]
         stats = self.crawler.stats
-        assert self.store is not None and stats is not None
+        assert self.archiver is not None and stats is not None
         try:
             fields = release_fields(item.body, item.url, item.content_type, site, item.hints)
         except Exception as exc:  # a page that breaks the extractor must not stop the crawl
@@ -77,9 +96,15 @@ class ArchivePipeline:
             stats.inc_value(f"gazette/dropped/{reason.replace(' ', '_')}")
             raise DropItem(f"{reason}: {item.url}", log_level="INFO")
         raw = {**item.warc, "status": item.status, "content_type": item.content_type}
-        record = build_record(site.name, item.url, fields, raw)
-        outcome, path = self.store.put(record)
+        record = build_record(site.name, item.url, {**fields, "found_on": item.found_on}, raw)
+        archived = self.archiver.archive(record)
+        outcome, path = archived.outcome, archived.path
+        if archived.link:
+            report.count(f"duplicate_{archived.link.kind}")
+        if item.recheck_of:
+            report.count("rechecked")
         report.count(outcome)
+        self.schedule_recheck(record["id"], site.recheck_after)
         stats.inc_value(f"gazette/releases/{outcome}")
         if outcome != "unchanged":
             self.unsynced += 1
@@ -87,3 +112,17 @@ class ArchivePipeline:
                 self.sync()
         logger.info("%s release %s: %s", outcome, record["id"], item.url)
         return {"id": record["id"], "outcome": outcome, "path": str(path), "url": item.url}
+
+    def withdraw(self, item: Withdrawal) -> dict[str, Any]:
+        assert self.archiver is not None
+        if self.archiver.withdraw(item.release_id, item.reason, item.url, item.status):
+            self.crawler.spider.report.count("withdrawn")  # type: ignore[union-attr]
+            logger.warning("withdrawn (%s): %s", item.reason, item.url)
+        return {"id": item.release_id, "outcome": "withdrawn", "url": item.url}
+
+    def schedule_recheck(self, release_id: str, intervals: tuple[float, ...]) -> None:
+        assert self.archiver is not None
+        catalog = self.archiver.store.catalog
+        row = catalog.get(release_id)
+        if row:
+            catalog.set_next_check(release_id, next_check(row["first_seen"], intervals, now_utc()))

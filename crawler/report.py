@@ -48,7 +48,18 @@ class RunReport:
             "outcome": self.outcome,
             "list_pages": {"ok": self.list_pages_ok, "failed": self.list_pages_failed},
             "releases": {
-                key: self.releases.get(key, 0) for key in ("new", "changed", "unchanged", "known", "skipped")
+                key: self.releases.get(key, 0)
+                for key in (
+                    "new",
+                    "changed",
+                    "unchanged",
+                    "known",
+                    "skipped",
+                    "duplicate_exact",
+                    "duplicate_near",
+                    "withdrawn",
+                    "rechecked",
+                )
             },
             "skipped": self.skipped,
             "blocked": self.blocked,

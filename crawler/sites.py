@@ -47,6 +47,8 @@ class SiteConfig:
     download_delay: float = 1.0
     concurrent_requests: int = 2
     script: str = "simplified"
+    recheck_after: tuple[float, ...] = (3600.0, 86400.0, 7 * 86400.0, 30 * 86400.0)
+    frontier_pages: int = 0
 
     @property
     def domains(self) -> tuple[str, ...]:
@@ -157,6 +159,36 @@ def _check_delay(site: str, key: str, value: Any) -> float:
     return float(value)
 
 
+DURATION_RE = re.compile(r"^(?P<n>\d+(?:\.\d+)?)(?P<unit>[smhdw])$")
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_duration(text: str) -> float:
+    """'90s', '15m', '1h', '1d', '2w' → seconds; ValueError otherwise."""
+    match = DURATION_RE.match(text.strip())
+    if not match:
+        raise ValueError(f"not a duration: {text!r} (use 90s, 15m, 1h, 1d or 2w)")
+    return float(match["n"]) * UNIT_SECONDS[match["unit"]]
+
+
+def _check_durations(site: str, key: str, value: Any) -> tuple[float, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f'site {site!r}: {key!r} must be a list of durations like ["1h", "1d"]')
+    try:
+        seconds = tuple(parse_duration(v) for v in value)
+    except ValueError as exc:
+        raise ConfigError(f"site {site!r}: {key!r}: {exc}") from exc
+    if list(seconds) != sorted(seconds):
+        raise ConfigError(f"site {site!r}: {key!r} must be in increasing order, got {value!r}")
+    return seconds
+
+
+def _check_count(site: str, key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"site {site!r}: {key!r} must be a whole number >= 0, got {value!r}")
+    return value
+
+
 def _check_script(site: str, key: str, value: Any) -> str:
     if value not in SCRIPTS:
         raise ConfigError(f"site {site!r}: {key!r} must be one of {SCRIPTS}, got {value!r}")
@@ -179,6 +211,8 @@ CHECKS = {
     "download_delay": _check_delay,
     "concurrent_requests": _check_positive_int,
     "script": _check_script,
+    "recheck_after": _check_durations,
+    "frontier_pages": _check_count,
 }
 REQUIRED = ("title", "start_urls")
 

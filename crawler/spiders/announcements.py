@@ -1,13 +1,15 @@
 """The one generic spider: list pages → release links + next pages → release pages.
 
-It only discovers and fetches. Extraction, cleaning and storage happen in the item pipeline;
-raw capture happens in a downloader middleware.
+It only discovers and fetches. Extraction, cleaning and storage happen in the item pipeline; raw
+capture and conditional requests happen in downloader middlewares. It asks the catalog (on disk)
+whether a release is known, so memory stays flat however large the archive grows.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,12 +24,14 @@ from archive.record import utc_now
 from archive.store import data_dir
 from archive.urls import canonical_url
 from crawler.blocks import classify_block
-from crawler.discover import read_list_page
+from crawler.discover import ListPage, read_list_page
+from crawler.recheck import now_utc, stamp
 from crawler.report import RunReport
 from crawler.sites import SiteConfig, get_site
 
 # let callbacks see error pages so each one is classified (challenge, 404…), redirects still followed
 ERROR_STATUSES = list(range(400, 600))
+GONE_STATUSES = (404, 410)
 HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.jsp"}
 
 
@@ -42,13 +46,40 @@ class FetchedPage:
     body: bytes = field(repr=False)
     hints: dict[str, str]
     warc: dict[str, str]
+    found_on: str | None = None
+    recheck_of: str | None = None
+
+
+@dataclass
+class Withdrawal:
+    """An archived release that is gone from its site (404/410 or a redirect to the home page)."""
+
+    release_id: str
+    reason: str
+    url: str
+    status: int | None
+
+
+@dataclass
+class ListWalk:
+    """What one start URL's walk through its list pages saw (for spotting dropped releases)."""
+
+    seen: set[str] = field(default_factory=set)
+    oldest_day: str | None = None
+    failed: bool = False
 
 
 class AnnouncementsSpider(scrapy.Spider):
     name = "announcements"
 
     def __init__(
-        self, site: str | None = None, config: str | None = None, data: str | None = None, **kwargs: Any
+        self,
+        site: str | None = None,
+        config: str | None = None,
+        data: str | None = None,
+        recheck: str | bool = False,
+        since: str | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         if not site:
@@ -57,8 +88,11 @@ class AnnouncementsSpider(scrapy.Spider):
         self.data = data_dir(data)
         self.allowed_domains = list(self.site.domains)
         self.report = RunReport(site=self.site.name, started_at=utc_now())
-        self.known: set[str] = set()
+        self.recheck_all = recheck in (True, "1", "true", "yes")
+        self.since = date.fromisoformat(since) if since else None
+        self.walks: dict[str, ListWalk] = {url: ListWalk() for url in self.site.start_urls}
         self.queued: set[str] = set()
+        self.catalog: Catalog | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -72,30 +106,49 @@ class AnnouncementsSpider(scrapy.Spider):
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        catalog = Catalog(self.data / "index" / "catalog.sqlite")
-        try:
-            self.known = catalog.known_urls(self.site.name)
-        finally:
-            catalog.close()
+        self.catalog = Catalog(self.data / "index" / "catalog.sqlite")
         for url in self.site.start_urls:
-            yield self.list_request(url, page=1)
+            yield self.list_request(url, url, page=1)
+        for row in self.catalog.due(self.site.name, stamp(now_utc()), everything=self.recheck_all):
+            self.queued.add(row["canonical_url"])
+            yield self.release_request(row["canonical_url"], {}, row["found_on"], recheck_of=row["id"])
 
-    def list_request(self, url: str, page: int, column: str | None = None) -> scrapy.Request:
+    def closed(self, reason: str) -> None:
+        if self.catalog:
+            self.catalog.close()
+
+    def list_request(self, url: str, start: str, page: int, column: str | None = None) -> scrapy.Request:
+        meta = {
+            "gazette_kind": "list",
+            "start": start,
+            "page": page,
+            "column": column,
+            "handle_httpstatus_list": ERROR_STATUSES,
+        }
+        return scrapy.Request(url, callback=self.parse_list, errback=self.failed, meta=meta)
+
+    def release_request(
+        self, url: str, hints: dict[str, str], found_on: str | None, recheck_of: str | None = None
+    ) -> scrapy.Request:
+        meta = {
+            "gazette_kind": "recheck" if recheck_of else "release",
+            "hints": hints,
+            "found_on": found_on,
+            "recheck_of": recheck_of,
+            "handle_httpstatus_list": ERROR_STATUSES,
+        }
         return scrapy.Request(
-            url,
-            callback=self.parse_list,
-            errback=self.failed,
-            meta={
-                "gazette_kind": "list",
-                "page": page,
-                "column": column,
-                "handle_httpstatus_list": ERROR_STATUSES,
-            },
+            url, callback=self.parse_release, errback=self.failed, meta=meta, dont_filter=bool(recheck_of)
         )
 
     def parse_list(self, response: Response) -> Any:
+        walk = self.walks.setdefault(response.meta["start"], ListWalk())
+        if response.status == 304:  # unchanged since the last run: nothing new on it or after it
+            self.report.list_pages_ok += 1
+            return
         if not self.usable(response, "list"):
             self.report.list_pages_failed += 1
+            walk.failed = True
             return
         self.report.list_pages_ok += 1
         assert isinstance(response, TextResponse)
@@ -103,33 +156,55 @@ class AnnouncementsSpider(scrapy.Spider):
         column = page.column or response.meta.get("column")
         for url in page.offsite:
             self.report.skip("offsite", url)
+        new = 0
         for url, hints in page.releases.items():
-            key = canonical_url(url)
-            if key in self.known:
-                self.report.count("known")
-            elif key not in self.queued:
-                self.queued.add(key)
-                if column:
-                    hints = {**hints, "column": column}
-                yield scrapy.Request(
-                    url,
-                    callback=self.parse_release,
-                    errback=self.failed,
-                    meta={
-                        "gazette_kind": "release",
-                        "hints": hints,
-                        "handle_httpstatus_list": ERROR_STATUSES,
-                    },
-                )
+            new += yield from self.consider(
+                url, {**hints, "column": column} if column else hints, walk, response
+            )
+        yield from self.follow(page, response, column, new)
+
+    def consider(self, url: str, hints: dict[str, str], walk: ListWalk, response: Response) -> Any:
+        """Queue a listed release unless it is archived already; returns 1 when it is new."""
+        key = canonical_url(url)
+        walk.seen.add(key)
+        if hints.get("date") and (walk.oldest_day is None or hints["date"] < walk.oldest_day):
+            walk.oldest_day = hints["date"]
+        if self.since and hints.get("date") and hints["date"] < self.since.isoformat():
+            return 0
+        assert self.catalog is not None
+        if key in self.queued or self.catalog.by_url(key):
+            self.report.count("known")
+            return 0
+        self.queued.add(key)
+        yield self.release_request(url, hints, response.meta["start"])
+        return 1
+
+    def follow(self, page: ListPage, response: Response, column: str | None, new: int) -> Any:
+        """Next list pages, unless this page holds nothing new (the known frontier) or is too old."""
         number = response.meta.get("page", 1)
-        if number < self.site.max_list_pages:
-            for url in page.next_pages:
-                yield self.list_request(url, page=number + 1, column=column)
+        streak = 0 if new else response.meta.get("known_streak", 0) + 1
+        if streak > self.site.frontier_pages or number >= self.site.max_list_pages:
+            return
+        dates = [h["date"] for h in page.releases.values() if h.get("date")]
+        if self.since and dates and max(dates) < self.since.isoformat():
+            return
+        for url in page.next_pages:
+            request = self.list_request(url, response.meta["start"], number + 1, column)
+            request.meta["known_streak"] = streak
+            yield request
 
     def parse_release(self, response: Response) -> Any:
+        recheck_of = response.meta.get("recheck_of")
+        home = self.redirected_home(response)
+        if recheck_of and (response.status in GONE_STATUSES or home):
+            reason = "redirect to home page" if home else f"http {response.status}"
+            yield Withdrawal(
+                recheck_of, reason, response.meta.get("redirect_urls", [response.url])[0], response.status
+            )
+            return
         if not self.usable(response, "release"):
             return
-        if self.redirected_home(response):
+        if home:
             self.report.skip("redirect to home page", response.meta.get("redirect_urls", [response.url])[0])
             return
         yield FetchedPage(
@@ -140,6 +215,8 @@ class AnnouncementsSpider(scrapy.Spider):
             body=response.body,
             hints=response.meta.get("hints", {}),
             warc=response.meta.get("warc", {}),
+            found_on=response.meta.get("found_on"),
+            recheck_of=recheck_of,
         )
 
     def usable(self, response: Response, kind: str) -> bool:
@@ -177,4 +254,5 @@ class AnnouncementsSpider(scrapy.Spider):
         self.logger.warning("not fetched (%s): %s", reason, request.url)
         if kind == "list":
             self.report.list_pages_failed += 1
+            self.walks.setdefault(request.meta.get("start", request.url), ListWalk()).failed = True
         self.report.skip(reason, request.url)
