@@ -65,3 +65,13 @@ def is_withdrawn(events: list[dict[str, Any]]) -> bool:
 def iter_event_files(data: Path) -> list[Path]:
     root = Path(data) / "events"
     return sorted(root.rglob("*.jsonl")) if root.exists() else []
+
+
+def withdrawn_ids(data: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(id, its last withdrawn event) of every release currently withdrawn."""
+    found = []
+    for path in iter_event_files(data):
+        events = read_events(data, path.stem)
+        if is_withdrawn(events):
+            found.append((path.stem, [e for e in events if e["type"] == "withdrawn"][-1]))
+    return found

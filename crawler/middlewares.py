@@ -61,3 +61,37 @@ class WarcCaptureMiddleware:
             "payload_sha256": digest,
         }
         return response
+
+
+class ConditionalListMiddleware:
+    """Fetch list pages with If-None-Match / If-Modified-Since where the server gave validators;
+    a 304 then costs the site nothing. New validators are kept by the spider until the run ends
+    well, so a crashed run never makes a page look unchanged before its releases were archived."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalListMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        state = getattr(self.crawler.spider, "state", None)
+        if request.meta.get("gazette_kind") != "list" or state is None:
+            return
+        etag, modified = state.validators(request.url)
+        if etag:
+            request.headers.setdefault("If-None-Match", etag)
+        if modified:
+            request.headers.setdefault("If-Modified-Since", modified)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        spider = self.crawler.spider
+        if request.meta.get("gazette_kind") == "list" and response.status == 200 and spider is not None:
+            etag = response.headers.get("ETag")
+            modified = response.headers.get("Last-Modified")
+            spider.validators[request.url] = (  # type: ignore[attr-defined]
+                etag.decode("latin-1") if etag else None,
+                modified.decode("latin-1") if modified else None,
+            )
+        return response

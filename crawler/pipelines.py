@@ -88,11 +88,11 @@ class ArchivePipeline:
             fields = release_fields(item.body, item.url, item.content_type, site, item.hints)
         except Exception as exc:  # a page that breaks the extractor must not stop the crawl
             logger.exception("extraction failed: %s", item.url)
-            report.skip(f"extraction error: {type(exc).__name__}", item.url)
+            spider.skip_release(f"extraction error: {type(exc).__name__}", item.url, item.meta())  # type: ignore[union-attr]
             raise DropItem(f"extraction failed: {item.url}") from exc
         if not fields["title"] or not fields["text"] or not item.warc:
             reason = "no title" if not fields["title"] else "no body" if not fields["text"] else "no capture"
-            report.skip(reason, item.url)
+            spider.skip_release(reason, item.url, item.meta())  # type: ignore[union-attr]
             stats.inc_value(f"gazette/dropped/{reason.replace(' ', '_')}")
             raise DropItem(f"{reason}: {item.url}", log_level="INFO")
         raw = {**item.warc, "status": item.status, "content_type": item.content_type}

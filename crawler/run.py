@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data")
     parser.add_argument("--report", required=True, help="write the run report (JSON) here")
     parser.add_argument("--log-level", default=None)
+    parser.add_argument("--recheck", action="store_true", help="fetch every archived release again")
+    parser.add_argument("--since", help="walk list pages back to this date (YYYY-MM-DD)")
     parser.add_argument(
         "--set",
         action="append",
@@ -52,7 +54,14 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_USAGE
         settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)
-    process.crawl(AnnouncementsSpider, site=args.site, config=args.config, data=args.data)
+    process.crawl(
+        AnnouncementsSpider,
+        site=args.site,
+        config=args.config,
+        data=args.data,
+        recheck=args.recheck,
+        since=args.since,
+    )
     process.start()
     report = Path(args.report)
     if not report.exists():

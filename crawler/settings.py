@@ -36,7 +36,10 @@ COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.WarcCaptureMiddleware": 950}
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ConditionalListMiddleware": 560,
+    "crawler.middlewares.WarcCaptureMiddleware": 950,
+}
 EXTENSIONS = {"crawler.extensions.RunReportExtension": 500}
 
 LOG_LEVEL = os.environ.get("GAZETTE_LOG_LEVEL", "INFO")

@@ -18,7 +18,7 @@ from archive.record import RecordError
 from archive.search import MAX_LIMIT, SORTS
 from archive.store import ArchiveError, ArchiveStore, data_dir
 from crawler.sites import SCRIPTS, ConfigError, config_path, get_site, load_sites
-from scheduler.crawl import CrawlError, run_crawl
+from scheduler.crawl import CrawlError, CrawlOptions, run_crawl
 from scheduler.render import crawl_summary, extracted_text, release_text, search_csv, search_text, verify_text
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
@@ -68,9 +68,15 @@ def cli(ctx: click.Context, config: str | None, data: str | None) -> None:
 @click.argument("sites", nargs=-1)
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every configured site.")
 @click.option("-v", "--verbose", is_flag=True, help="Show the crawler's log.")
+@click.option("--recheck", is_flag=True, help="Fetch every archived release of the sites again now.")
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Walk list pages back to this date (catch-up)."
+)
 @click.pass_obj
 @friendly_errors
-def crawl(obj: dict[str, Any], sites: tuple[str, ...], all_sites: bool, verbose: bool) -> None:
+def crawl(
+    obj: dict[str, Any], sites: tuple[str, ...], all_sites: bool, verbose: bool, recheck: bool, since: Any
+) -> None:
     """Crawl SITES (or --all) and archive their releases."""
     configured = load_sites(obj["config"])
     if all_sites == bool(sites):
@@ -81,7 +87,12 @@ def crawl(obj: dict[str, Any], sites: tuple[str, ...], all_sites: bool, verbose:
             raise ConfigError(f"unknown site {name!r} (configured: {', '.join(sorted(configured))})")
     failed = []
     for name in names:
-        result = run_crawl(name, obj["data"], obj["config"], log_level="INFO" if verbose else "WARNING")
+        options = CrawlOptions(
+            recheck=recheck,
+            since=since.date().isoformat() if since else None,
+            log_level="INFO" if verbose else "WARNING",
+        )
+        result = run_crawl(name, obj["data"], obj["config"], options)
         click.echo("\n".join(crawl_summary(result.report)))
         if not result.ok:
             failed.append(name)
@@ -105,15 +116,21 @@ def sites(obj: dict[str, Any]) -> None:
 @click.pass_obj
 @friendly_errors
 def show(obj: dict[str, Any], release_id: str, as_json: bool) -> None:
-    """Print an archived release."""
+    """Print an archived release, its other copies and what happened to it."""
+    from archive.events import also_at, read_events
+
     store = ArchiveStore(obj["data"])
     try:
         record = store.load(release_id)
     finally:
         store.close()
-    click.echo(
-        json.dumps(record, ensure_ascii=False, indent=2) if as_json else release_text(record), nl=as_json
-    )
+    events = read_events(obj["data"], release_id)
+    if as_json:
+        click.echo(
+            json.dumps({**record, "also_at": also_at(events), "events": events}, ensure_ascii=False, indent=2)
+        )
+    else:
+        click.echo(release_text(record, events), nl=False)
 
 
 @cli.command()
@@ -155,6 +172,54 @@ def clean(file: Any, script: str) -> None:
         click.echo(f"repair: {repair['step']} x{repair['count']}", err=True)
     for flag in result.flags:
         click.echo(f"flag: {flag}", err=True)
+
+
+@cli.command()
+@click.argument("release_id")
+@click.option(
+    "--diff", "between", nargs=2, type=int, metavar="A B", help="Show what changed from version A to B."
+)
+@click.pass_obj
+@friendly_errors
+def history(obj: dict[str, Any], release_id: str, between: tuple[int, int] | None) -> None:
+    """List the versions of a release, or diff two of them."""
+    from archive.events import read_events
+    from archive.history import diff, pick, versions
+
+    store = ArchiveStore(obj["data"])
+    try:
+        found = versions(store, release_id)
+    finally:
+        store.close()
+    if between:
+        old, new = pick(found, between[0]), pick(found, between[1])
+        click.echo("\n".join(diff(old, new)) or "no differences")
+        return
+    for record in found:
+        click.echo(f"version {record.get('version', 1)}  fetched {record['fetched_at']}  {record['title']}")
+    for event in read_events(obj["data"], release_id):
+        click.echo(f"{event['type']}  {event['at']}  {event.get('reason') or event.get('url', '')}")
+
+
+@cli.command()
+@click.option("--site", help="Only this site.")
+@click.pass_obj
+@friendly_errors
+def withdrawn(obj: dict[str, Any], site: str | None) -> None:
+    """List releases that were withdrawn from their sites (their records stay archived)."""
+    from archive.events import withdrawn_ids
+
+    store = ArchiveStore(obj["data"])
+    try:
+        rows = [(store.catalog.get(i), event) for i, event in withdrawn_ids(obj["data"])]
+    finally:
+        store.close()
+    shown = [(row, event) for row, event in rows if row and (not site or row["site"] == site)]
+    for row, event in shown:
+        status = f" (HTTP {event['status']})" if event.get("status") else ""
+        click.echo(f"{event['at'][:10]}  [{row['site']}]  {row['id']}  {row['title']}")
+        click.echo(f"  {event['reason']}{status}: {event['url']}")
+    click.echo(f"{len(shown)} withdrawn releases")
 
 
 @cli.command()

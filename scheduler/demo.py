@@ -28,7 +28,7 @@ def run_demo(data: Path) -> tuple[CrawlResult, list[Path]]:
     with SiteServer(DEMO_SITE) as server:
         config = data / "demo-sites.toml"
         config.write_text(demo_config(server.base_url), "utf-8")
-        result = run_crawl("demo", data, config, log_level="WARNING")
+        result = run_crawl("demo", data, config)
     store = ArchiveStore(data)
     try:
         records = list(store.iter_files())

@@ -44,8 +44,8 @@ def crawl_summary(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def release_text(record: dict[str, Any]) -> str:
-    """A release as a person reads it: fields, then the text, then attachments."""
+def release_text(record: dict[str, Any], events: list[dict[str, Any]] | None = None) -> str:
+    """A release as a person reads it: fields, then the text, attachments, copies and events."""
     lines = [
         f"id: {record['id']} (version {record.get('version', 1)})",
         f"url: {record['url']}",
@@ -58,6 +58,11 @@ def release_text(record: dict[str, Any]) -> str:
     raw = record.get("raw", {})
     if raw:
         lines.append(f"raw capture: {raw.get('warc_file')} {raw.get('warc_record_id')}")
+    if record.get("duplicate_of"):
+        lines.append(f"duplicate of: {record['duplicate_of']} ({record.get('duplicate_kind')})")
+    for event in events or []:
+        detail = event.get("reason") or event.get("kind") or ""
+        lines.append(f"{event['type']}: {event['at']} {detail} {event.get('url', '')}".rstrip())
     return "\n".join(lines).rstrip() + "\n"
 
 

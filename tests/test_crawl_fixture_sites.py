@@ -52,6 +52,12 @@ def test_every_release_archived_with_expected_fields(crawled) -> None:
                 assert record[name] == fields[name], f"{site.name} {path}: {name}"
             assert record["attachments"] == [{**a, "url": site.url(a["url"])} for a in fields["attachments"]]
             assert record["images"] == [{**i, "url": site.url(i["url"])} for i in fields["images"]]
+            if "duplicate_of" in fields:
+                other_site, other_path = fields["duplicate_of"].split(":", 1)
+                assert record["duplicate_of"] == release_id(sites[other_site].url(other_path))
+                assert record["duplicate_kind"] == fields["duplicate_kind"]
+            else:
+                assert record.get("duplicate_of") is None, f"{site.name} {path} linked as a duplicate"
             if "flags" in fields:
                 assert record["flags"] == fields["flags"], f"{site.name} {path}: flags"
             if "repairs" in fields:

@@ -7,6 +7,7 @@ tests can assert what was (and was not) fetched.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import tomllib
 from dataclasses import dataclass, field
@@ -73,6 +74,10 @@ class SiteServer:
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
+    def files_now(self) -> SiteFiles:
+        """The site as it is on disk now: tests edit pages and routes between crawls."""
+        return SiteFiles.load(self.files.root)
+
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -86,7 +91,11 @@ class SiteServer:
             def do_GET(self) -> None:
                 with server._lock:
                     server.requests.append(self.path)
-                status, headers, body = server.files.resolve(self.path)
+                status, headers, body = server.files_now().resolve(self.path)
+                if status == 200:  # validators and conditional requests, as nginx and most CMSs do
+                    headers = {**headers, "ETag": '"' + hashlib.sha1(body).hexdigest()[:16] + '"'}
+                    if self.headers.get("If-None-Match") == headers["ETag"]:
+                        status, body = 304, b""
                 self.send_response(status)
                 for key, value in headers.items():
                     self.send_header(key, value)

@@ -28,6 +28,7 @@ from crawler.discover import ListPage, read_list_page
 from crawler.recheck import now_utc, stamp
 from crawler.report import RunReport
 from crawler.sites import SiteConfig, get_site
+from crawler.state import CrawlState
 
 # let callbacks see error pages so each one is classified (challenge, 404…), redirects still followed
 ERROR_STATUSES = list(range(400, 600))
@@ -48,6 +49,9 @@ class FetchedPage:
     warc: dict[str, str]
     found_on: str | None = None
     recheck_of: str | None = None
+
+    def meta(self) -> dict[str, Any]:
+        return {"found_on": self.found_on, "hints": self.hints, "recheck_of": self.recheck_of}
 
 
 @dataclass
@@ -93,6 +97,8 @@ class AnnouncementsSpider(scrapy.Spider):
         self.walks: dict[str, ListWalk] = {url: ListWalk() for url in self.site.start_urls}
         self.queued: set[str] = set()
         self.catalog: Catalog | None = None
+        self.state: CrawlState | None = None
+        self.validators: dict[str, tuple[str | None, str | None]] = {}  # list URL → ETag, Last-Modified
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
@@ -107,15 +113,35 @@ class AnnouncementsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.catalog = Catalog(self.data / "index" / "catalog.sqlite")
+        self.state = CrawlState(self.data)
         for url in self.site.start_urls:
             yield self.list_request(url, url, page=1)
         for row in self.catalog.due(self.site.name, stamp(now_utc()), everything=self.recheck_all):
             self.queued.add(row["canonical_url"])
             yield self.release_request(row["canonical_url"], {}, row["found_on"], recheck_of=row["id"])
+        for url, found_on, hints in self.state.due_retries(self.site.name, now_utc()):
+            if url not in self.queued:
+                self.queued.add(url)
+                yield self.release_request(url, hints, found_on)
 
     def closed(self, reason: str) -> None:
+        if self.state and reason == "finished":  # only a whole run may make list pages conditional
+            for url, (etag, modified) in self.validators.items():
+                self.state.save_validators(url, etag, modified)
         if self.catalog:
             self.catalog.close()
+        if self.state:
+            self.state.close()
+
+    def skip_release(self, reason: str, url: str, meta: dict[str, Any] | None = None) -> None:
+        """Report a release URL that was not archived, and leave it alone for a while (`meta`: the
+        request's found_on, hints and recheck_of)."""
+        self.report.skip(reason, url)
+        meta = meta or {}
+        if self.state and not meta.get("recheck_of"):
+            self.state.remember_skip(
+                self.site.name, canonical_url(url), reason, now_utc(), meta.get("found_on"), meta.get("hints")
+            )
 
     def list_request(self, url: str, start: str, page: int, column: str | None = None) -> scrapy.Request:
         meta = {
@@ -123,7 +149,7 @@ class AnnouncementsSpider(scrapy.Spider):
             "start": start,
             "page": page,
             "column": column,
-            "handle_httpstatus_list": ERROR_STATUSES,
+            "handle_httpstatus_list": [304, *ERROR_STATUSES],
         }
         return scrapy.Request(url, callback=self.parse_list, errback=self.failed, meta=meta)
 
@@ -171,9 +197,12 @@ class AnnouncementsSpider(scrapy.Spider):
             walk.oldest_day = hints["date"]
         if self.since and hints.get("date") and hints["date"] < self.since.isoformat():
             return 0
-        assert self.catalog is not None
+        assert self.catalog is not None and self.state is not None
         if key in self.queued or self.catalog.by_url(key):
             self.report.count("known")
+            return 0
+        if self.state.skipped_until(key, now_utc()):
+            self.report.count("known")  # fetched before and not archivable; retried on a backoff
             return 0
         self.queued.add(key)
         yield self.release_request(url, hints, response.meta["start"])
@@ -205,7 +234,8 @@ class AnnouncementsSpider(scrapy.Spider):
         if not self.usable(response, "release"):
             return
         if home:
-            self.report.skip("redirect to home page", response.meta.get("redirect_urls", [response.url])[0])
+            url = response.meta.get("redirect_urls", [response.url])[0]
+            self.skip_release("redirect to home page", url, response.meta)
             return
         yield FetchedPage(
             site=self.site.name,
@@ -222,17 +252,24 @@ class AnnouncementsSpider(scrapy.Spider):
     def usable(self, response: Response, kind: str) -> bool:
         """False (and reported) for error pages and block pages."""
         text = response.text if isinstance(response, TextResponse) else ""
+
+        def skip(reason: str, url: str) -> None:
+            if kind == "list":
+                self.report.skip(reason, url)
+            else:
+                self.skip_release(reason, url, response.meta)
+
         block = classify_block(response.status, text)
         if block:
             self.logger.warning("blocked (%s, HTTP %s): %s", block, response.status, response.url)
             self.report.block(block, response.url, kind)
-            self.report.skip(block, response.url)
+            skip(block, response.url)
             return False
         if response.status >= 400:
-            self.report.skip(f"http {response.status}", response.url)
+            skip(f"http {response.status}", response.url)
             return False
         if not isinstance(response, TextResponse):
-            self.report.skip("not a text page", response.url)
+            skip("not a text page", response.url)
             return False
         return True
 
@@ -255,4 +292,6 @@ class AnnouncementsSpider(scrapy.Spider):
         if kind == "list":
             self.report.list_pages_failed += 1
             self.walks.setdefault(request.meta.get("start", request.url), ListWalk()).failed = True
-        self.report.skip(reason, request.url)
+            self.report.skip(reason, request.url)
+        else:
+            self.skip_release(reason, request.url, request.meta)
