@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from archive.dedup import DedupIndex, Link
+from archive.dedup import DedupIndex, Link, Sketch
 from archive.events import append_event, is_withdrawn, read_events
 from archive.record import content_hash
 from archive.store import ArchiveError, ArchiveStore
@@ -43,12 +43,12 @@ class Archiver:
 
     def archive(self, record: dict[str, Any]) -> Archived:
         known = self.store.catalog.get(record["id"])
-        link = None
+        link, sketch = None, Sketch.of(record.get("text") or "")
         if known:  # a new version keeps the links of the release
             previous = self.store.load(record["id"])
             record = {**record, **{k: previous[k] for k in DUPLICATE_KEYS if previous.get(k)}}
         else:
-            link = self.dedup.find(record, self._text)
+            link = self.dedup.find(record, self._text, sketch)
             if link:
                 record = {
                     **record,
@@ -70,7 +70,7 @@ class Archiver:
                     similarity=link.similarity,
                 )
             else:
-                self.dedup.add(record)
+                self.dedup.add(record, sketch)
         if is_withdrawn(read_events(self.data, record["id"])):
             append_event(
                 self.data, record["id"], "restored", url=record["url"], status=record["raw"]["status"]

@@ -17,12 +17,13 @@ from archive.tokens import fold
 
 SHINGLE = 5
 NUM_PERM = 60
-BANDS, ROWS = 20, 3  # 20 bands of 3 rows: candidates from a Jaccard of about 0.37 up
+BANDS, ROWS = 30, 2  # 30 bands of 2 rows: a pair with Jaccard 0.5 is a candidate 99.98% of the time
 NOISE_RE = re.compile(r"[^0-9a-z\u3400-\u9fff]+")
-_MERSENNE = np.uint64((1 << 61) - 1)
-_RNG = np.random.RandomState(20231)
-_A = _RNG.randint(1, (1 << 31) - 1, size=NUM_PERM).astype(np.uint64)
-_B = _RNG.randint(0, (1 << 31) - 1, size=NUM_PERM).astype(np.uint64)
+_RNG = np.random.default_rng(20231)
+# multiply-shift hashing (Dietzfelbinger): h(x) = (a*x + b) >> 32 with odd 64-bit a, wrapping uint64
+_A = _RNG.integers(0, 1 << 63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+_B = _RNG.integers(0, 1 << 63, size=NUM_PERM, dtype=np.uint64)
+_EMPTY = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint64)
 
 
 def normalise(text: str) -> str:
@@ -46,10 +47,10 @@ def shingle_hashes(text: str) -> np.ndarray:
 
 
 def minhash(hashes: np.ndarray) -> np.ndarray:
-    """NUM_PERM minimum values of (a*x + b) mod p over the shingle hashes."""
+    """NUM_PERM minimum values of ((a*x + b) mod 2^64) >> 32 over the shingle hashes."""
     if len(hashes) == 0:
-        return np.full(NUM_PERM, _MERSENNE, dtype=np.uint64)
-    values = (np.outer(hashes, _A) + _B) % _MERSENNE
+        return _EMPTY
+    values = (np.multiply.outer(hashes, _A) + _B) >> np.uint64(32)
     return values.min(axis=0)
 
 
