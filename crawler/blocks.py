@@ -10,7 +10,7 @@ import re
 from crawler.extract.body import cjk_count
 
 CHALLENGE_STATUSES = frozenset({202, 403, 412, 521})
-RATE_LIMIT_STATUSES = frozenset({429})
+RATE_LIMIT_STATUSES = frozenset({429})  # 503 with Retry-After is handled by BackoffMiddleware
 SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 TAG_RE = re.compile(r"<[^>]+>")
 # Ruishu (瑞数) and similar cookie challenges

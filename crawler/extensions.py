@@ -15,8 +15,11 @@ logger = logging.getLogger(__name__)
 REQUEST_STATS = {
     "requests": "downloader/request_count",
     "responses": "downloader/response_count",
-    "retries": "retry/count",
-    "robots_txt": "robotstxt/request_count",
+    "list": "gazette/requests/list",
+    "release": "gazette/requests/release",
+    "recheck": "gazette/requests/recheck",
+    "retry": "gazette/requests/retry",
+    "robots": "gazette/requests/robots",
     "robots_forbidden": "robotstxt/forbidden",
 }
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -95,3 +97,75 @@ class ConditionalListMiddleware:
                 modified.decode("latin-1") if modified else None,
             )
         return response
+
+
+class RequestStatsMiddleware:
+    """Count requests by why they were made: list, release, recheck, retry, robots."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RequestStatsMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("retry_times") or request.meta.get("gazette_backoff"):
+            reason = "retry"
+        elif request.url.endswith("/robots.txt"):
+            reason = "robots"
+        else:
+            reason = request.meta.get("gazette_kind", "other")
+        if self.crawler.stats:
+            self.crawler.stats.inc_value(f"gazette/requests/{reason}")
+
+
+MAX_INLINE_WAIT = 60.0  # a longer Retry-After ends the run; the next scheduled run waits it out
+MAX_BACKOFF_RETRIES = 2
+
+
+def retry_after_seconds(value: bytes | None, default: float) -> float:
+    """Retry-After as seconds: delta-seconds or an HTTP date."""
+    if not value:
+        return default
+    text = value.decode("latin-1").strip()
+    if text.isdigit():
+        return float(text)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        moment = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return default
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
+class BackoffMiddleware:
+    """429 and 503 with Retry-After: slow the whole site down and try again later, never in a tight
+    loop. A short wait is honoured in this run (the site's download slot waits); a long one, or
+    pushback that goes on, is left to the spider, which reports the run as blocked."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if response.status not in (429, 503):
+            return response
+        wait = retry_after_seconds(response.headers.get("Retry-After"), default=MAX_INLINE_WAIT * 2)
+        tries = request.meta.get("gazette_backoff", 0)
+        request.meta["gazette_retry_after"] = wait  # the spider reads it from response.meta
+        if wait > MAX_INLINE_WAIT or tries >= MAX_BACKOFF_RETRIES:
+            return response
+        engine = self.crawler.engine
+        slot_key = request.meta.get("download_slot") or urlsplit(request.url).hostname
+        slot = engine.downloader.slots.get(slot_key) if engine else None
+        if slot is not None:
+            slot.delay = max(slot.delay, wait)
+        logger.info("backing off %.0fs (HTTP %s): %s", wait, response.status, request.url)
+        retry = request.replace(dont_filter=True)
+        retry.meta["gazette_backoff"] = tries + 1
+        return retry

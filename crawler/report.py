@@ -35,6 +35,8 @@ class RunReport:
     @property
     def outcome(self) -> str:
         """'blocked' or 'failed' when the site as a whole could not be crawled, else 'ok'."""
+        if any(b["reason"] == "rate-limited" or b["reason"].startswith("backing off") for b in self.blocked):
+            return "blocked"
         if self.list_pages_ok == 0 and any(b["kind"] == "list" for b in self.blocked):
             return "blocked"
         if self.list_pages_ok == 0:

@@ -37,6 +37,8 @@ TELNETCONSOLE_ENABLED = False
 
 ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.RequestStatsMiddleware": 540,
+    "crawler.middlewares.BackoffMiddleware": 545,
     "crawler.middlewares.ConditionalListMiddleware": 560,
     "crawler.middlewares.WarcCaptureMiddleware": 950,
 }

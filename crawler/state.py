@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS skipped (
     next_try TEXT NOT NULL, found_on TEXT, hints TEXT
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS validators (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS backoff (site TEXT PRIMARY KEY, until TEXT NOT NULL, reason TEXT) WITHOUT ROWID;
 """
 
 
@@ -90,3 +91,13 @@ class CrawlState:
                 )
             else:
                 self.db.execute("DELETE FROM validators WHERE url = ?", (url,))
+
+    def back_off(self, site: str, until: datetime, reason: str) -> None:
+        """Leave a site alone until `until` (it answered 429/503 with a long Retry-After)."""
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO backoff VALUES (?, ?, ?)", (site, stamp(until), reason))
+
+    def backing_off(self, site: str, now: datetime) -> tuple[str, str] | None:
+        """(until, reason) while a site's backoff lasts."""
+        row = self.db.execute("SELECT until, reason FROM backoff WHERE site = ?", (site,)).fetchone()
+        return (row[0], row[1]) if row and row[0] > stamp(now) else None

@@ -29,6 +29,8 @@ def crawl_summary(report: dict[str, Any]) -> list[str]:
         f"{report['site']}: {report['outcome']}",
         f"  pages fetched: {req.get('responses', 0)} "
         f"(list pages ok {report['list_pages']['ok']}, failed {report['list_pages']['failed']})",
+        "  requests: "
+        + ", ".join(f"{req.get(k, 0)} {k}" for k in ("list", "release", "recheck", "retry", "robots")),
         f"  releases: {rel['new']} new, {rel['changed']} changed, "
         f"{rel['unchanged'] + rel['known']} unchanged, {rel['skipped']} skipped",
     ]

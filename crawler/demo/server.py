@@ -69,6 +69,7 @@ class SiteServer:
     def __init__(self, root: Path) -> None:
         self.files = SiteFiles.load(root)
         self.requests: list[str] = []
+        self.user_agents: list[str] = []
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
@@ -91,7 +92,13 @@ class SiteServer:
             def do_GET(self) -> None:
                 with server._lock:
                     server.requests.append(self.path)
-                status, headers, body = server.files_now().resolve(self.path)
+                    server.user_agents.append(self.headers.get("User-Agent", ""))
+                    first = server.requests.count(self.path) == 1
+                files = server.files_now()
+                status, headers, body = files.resolve(self.path)
+                route = files.routes.get(self.path) or files.routes.get(urlsplit(self.path).path) or {}
+                if first and "first_status" in route:  # e.g. a 429 the first time only
+                    status, headers, body = route["first_status"], route.get("first_headers", {}), b""
                 if status == 200:  # validators and conditional requests, as nginx and most CMSs do
                     headers = {**headers, "ETag": '"' + hashlib.sha1(body).hexdigest()[:16] + '"'}
                     if self.headers.get("If-None-Match") == headers["ETag"]:

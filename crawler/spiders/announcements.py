@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -33,6 +33,7 @@ from crawler.state import CrawlState
 # let callbacks see error pages so each one is classified (challenge, 404…), redirects still followed
 ERROR_STATUSES = list(range(400, 600))
 GONE_STATUSES = (404, 410)
+DEFAULT_BACKOFF = 600.0  # seconds, when a 429 says nothing about how long to wait
 HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.shtml", "/index.jsp"}
 
 
@@ -114,6 +115,13 @@ class AnnouncementsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.catalog = Catalog(self.data / "index" / "catalog.sqlite")
         self.state = CrawlState(self.data)
+        waiting = self.state.backing_off(self.site.name, now_utc())
+        if waiting:
+            self.logger.warning("backing off until %s (%s): %s", waiting[0], waiting[1], self.site.name)
+            self.report.block(
+                f"backing off until {waiting[0]} ({waiting[1]})", self.site.start_urls[0], "list"
+            )
+            return
         for url in self.site.start_urls:
             yield self.list_request(url, url, page=1)
         for row in self.catalog.due(self.site.name, stamp(now_utc()), everything=self.recheck_all):
@@ -264,6 +272,8 @@ class AnnouncementsSpider(scrapy.Spider):
             self.logger.warning("blocked (%s, HTTP %s): %s", block, response.status, response.url)
             self.report.block(block, response.url, kind)
             skip(block, response.url)
+            if block == "rate-limited":
+                self.stop_for(response)
             return False
         if response.status >= 400:
             skip(f"http {response.status}", response.url)
@@ -272,6 +282,15 @@ class AnnouncementsSpider(scrapy.Spider):
             skip("not a text page", response.url)
             return False
         return True
+
+    def stop_for(self, response: Response) -> None:
+        """The site pushed back: remember to leave it alone for Retry-After, and end this run."""
+        wait = response.meta.get("gazette_retry_after") or DEFAULT_BACKOFF
+        if self.state:
+            self.state.back_off(
+                self.site.name, now_utc() + timedelta(seconds=wait), f"HTTP {response.status}"
+            )
+        raise CloseSpider("rate-limited")
 
     def redirected_home(self, response: Response) -> bool:
         if not response.meta.get("redirect_urls"):
