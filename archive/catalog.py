@@ -11,12 +11,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-VERSION = 2
+VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS releases (
     id TEXT PRIMARY KEY,
     site TEXT NOT NULL,
     canonical_url TEXT NOT NULL,
+    url TEXT NOT NULL,
     path TEXT NOT NULL,
     version INTEGER NOT NULL,
     content_hash TEXT NOT NULL,
@@ -36,6 +37,7 @@ COLUMNS = (
     "id",
     "site",
     "canonical_url",
+    "url",
     "path",
     "version",
     "content_hash",
@@ -109,7 +111,7 @@ class Catalog:
 
     def due(self, site: str, now: str, everything: bool = False) -> list[dict[str, Any]]:
         """Releases of `site` whose recheck is due (all of them with `everything`), oldest due first."""
-        sql = "SELECT id, canonical_url, found_on FROM releases WHERE site = ?"
+        sql = "SELECT id, url, canonical_url, found_on FROM releases WHERE site = ?"
         if not everything:
             return [
                 dict(r)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -10,6 +11,7 @@ from w3lib.url import canonicalize_url
 TRACKING_PREFIXES = ("utm_",)
 TRACKING_NAMES = {"spm", "share", "jsessionid", "phpsessid", "sid", "_t", "timestamp"}
 DEFAULT_PORTS = {"http": 80, "https": 443}
+INDEX_PAGE_RE = re.compile(r"/(?:index|default)\.(?:html?|shtml|jsp|php|aspx?)$", re.I)
 ID_LENGTH = 16
 
 
@@ -29,7 +31,9 @@ def canonical_url(url: str) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
     port = parts.port
     netloc = host if port in (None, DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
-    path = parts.path.split(";", 1)[0] or "/"
+    path = INDEX_PAGE_RE.sub("/", parts.path.split(";", 1)[0]) or "/"
+    if len(path) > 1:
+        path = path.rstrip("/") or "/"  # /a/b/ and /a/b, /a/index.html and /a/ are one page
     rebuilt = urlunsplit((scheme, netloc, path, _drop_tracking(parts.query), ""))
     return canonicalize_url(rebuilt, keep_fragments=False)
 

@@ -103,3 +103,21 @@ def test_show_unknown_id_is_one_error_line(tmp_path: Path) -> None:
 def test_url_spellings_share_one_id(a: str, b: str) -> None:
     assert canonical_url(a) == canonical_url(b)
     assert release_id(a) == release_id(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("http://www.a.gov.cn/xw/index.html", "http://www.a.gov.cn/xw/"),
+        ("http://www.a.gov.cn/xw/", "http://www.a.gov.cn/xw"),
+        ("http://www.a.gov.cn/index.shtml", "http://www.a.gov.cn/"),
+        ("http://www.a.gov.cn/xw/Default.aspx?id=2", "http://www.a.gov.cn/xw?id=2"),
+    ],
+)
+def test_index_pages_and_trailing_slashes_are_one_page(a: str, b: str) -> None:
+    assert canonical_url(a) == canonical_url(b)
+
+
+def test_different_pages_stay_different() -> None:
+    assert canonical_url("http://www.a.gov.cn/xw/1.html") != canonical_url("http://www.a.gov.cn/xw/2.html")
+    assert canonical_url("http://www.a.gov.cn/x?id=1") != canonical_url("http://www.a.gov.cn/x?id=2")

@@ -126,7 +126,7 @@ class AnnouncementsSpider(scrapy.Spider):
             yield self.list_request(url, url, page=1)
         for row in self.catalog.due(self.site.name, stamp(now_utc()), everything=self.recheck_all):
             self.queued.add(row["canonical_url"])
-            yield self.release_request(row["canonical_url"], {}, row["found_on"], recheck_of=row["id"])
+            yield self.release_request(row["url"], {}, row["found_on"], recheck_of=row["id"])
         for url, found_on, hints in self.state.due_retries(self.site.name, now_utc()):
             if url not in self.queued:
                 self.queued.add(url)
