@@ -21,3 +21,15 @@ def write_run(path: Path, report: dict[str, Any]) -> Path:
 
 def read_run(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text("utf-8"))
+
+
+def runs_of(data: Path, site: str) -> list[dict[str, Any]]:
+    """Every run report of a site, oldest first; unreadable ones are skipped."""
+    folder = Path(data) / "runs" / site
+    found = []
+    for path in sorted(folder.glob("*.json")) if folder.exists() else []:
+        try:
+            found.append(read_run(path))
+        except (OSError, ValueError):
+            continue
+    return sorted(found, key=lambda r: r.get("started_at", ""))

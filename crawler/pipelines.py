@@ -104,6 +104,10 @@ class ArchivePipeline:
         if item.recheck_of:
             report.count("rechecked")
         report.count(outcome)
+        if outcome == "new":
+            for name, label in (("published_at", "no_date"), ("source", "no_source")):
+                if not record.get(name):
+                    report.count(label)
         self.schedule_recheck(record["id"], site.recheck_after)
         stats.inc_value(f"gazette/releases/{outcome}")
         if outcome != "unchanged":

@@ -61,6 +61,8 @@ class RunReport:
                     "duplicate_near",
                     "withdrawn",
                     "rechecked",
+                    "no_date",
+                    "no_source",
                 )
             },
             "skipped": self.skipped,

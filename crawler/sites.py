@@ -49,6 +49,7 @@ class SiteConfig:
     script: str = "simplified"
     recheck_after: tuple[float, ...] = (3600.0, 86400.0, 7 * 86400.0, 30 * 86400.0)
     frontier_pages: int = 0
+    alert_after_days: int = 14
 
     @property
     def domains(self) -> tuple[str, ...]:
@@ -118,19 +119,24 @@ def _check_charset(site: str, key: str, value: Any) -> str:
 
 
 def _check_cron(site: str, key: str, value: Any) -> str:
+    """Five crontab fields, or six with seconds first; weekdays by name (see below)."""
     from apscheduler.triggers.cron import CronTrigger
 
     expr = _check_str(site, key, value)
     fields = expr.split()
-    if len(fields) != 5:
+    if len(fields) not in (5, 6):
         raise ConfigError(f"site {site!r}: {key!r} must have 5 cron fields, got {expr!r}")
     # APScheduler 3 numbers weekdays from Monday=0, crontab from Sunday=0: refuse the ambiguity.
-    if re.search(r"\d", fields[4]):
+    if re.search(r"\d", fields[-1]):
         raise ConfigError(
             f"site {site!r}: {key!r} uses a numeric weekday in {expr!r}; write day names (mon-fri)"
         )
     try:
-        CronTrigger.from_crontab(expr, timezone=DEFAULT_TIMEZONE)
+        if len(fields) == 6:
+            names = ("second", "minute", "hour", "day", "month", "day_of_week")
+            CronTrigger(**dict(zip(names, fields, strict=True)), timezone=DEFAULT_TIMEZONE)
+        else:
+            CronTrigger.from_crontab(expr, timezone=DEFAULT_TIMEZONE)
     except ValueError as exc:
         raise ConfigError(f"site {site!r}: {key!r} is not a valid cron expression {expr!r}: {exc}") from exc
     return expr
@@ -213,6 +219,7 @@ CHECKS = {
     "script": _check_script,
     "recheck_after": _check_durations,
     "frontier_pages": _check_count,
+    "alert_after_days": _check_positive_int,
 }
 REQUIRED = ("title", "start_urls")
 

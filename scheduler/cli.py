@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
+import signal
 import sys
 import tempfile
 from collections.abc import Callable
@@ -18,7 +20,8 @@ from archive.record import RecordError
 from archive.search import MAX_LIMIT, SORTS
 from archive.store import ArchiveError, ArchiveStore, data_dir
 from crawler.sites import SCRIPTS, ConfigError, config_path, get_site, load_sites
-from scheduler.crawl import CrawlError, CrawlOptions, run_crawl
+from scheduler.crawl import CrawlError, CrawlOptions, run_crawl, stop_running
+from scheduler.locks import SiteBusy
 from scheduler.render import crawl_summary, extracted_text, release_text, search_csv, search_text, verify_text
 
 EXIT_FAILED, EXIT_USAGE = 1, 2
@@ -72,10 +75,17 @@ def cli(ctx: click.Context, config: str | None, data: str | None) -> None:
 @click.option(
     "--since", type=click.DateTime(["%Y-%m-%d"]), help="Walk list pages back to this date (catch-up)."
 )
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing when every site is fine (for cron).")
 @click.pass_obj
 @friendly_errors
 def crawl(
-    obj: dict[str, Any], sites: tuple[str, ...], all_sites: bool, verbose: bool, recheck: bool, since: Any
+    obj: dict[str, Any],
+    sites: tuple[str, ...],
+    all_sites: bool,
+    verbose: bool,
+    recheck: bool,
+    since: Any,
+    quiet: bool,
 ) -> None:
     """Crawl SITES (or --all) and archive their releases."""
     configured = load_sites(obj["config"])
@@ -86,14 +96,21 @@ def crawl(
         if name not in configured:
             raise ConfigError(f"unknown site {name!r} (configured: {', '.join(sorted(configured))})")
     failed = []
+    signal.signal(signal.SIGTERM, lambda *_: stop_running())  # let the crawl finish its pages in flight
     for name in names:
         options = CrawlOptions(
             recheck=recheck,
             since=since.date().isoformat() if since else None,
             log_level="INFO" if verbose else "WARNING",
         )
-        result = run_crawl(name, obj["data"], obj["config"], options)
-        click.echo("\n".join(crawl_summary(result.report)))
+        try:
+            result = run_crawl(name, obj["data"], obj["config"], options)
+        except SiteBusy as exc:
+            click.echo(f"Error: {exc}", err=True)
+            failed.append(name)
+            continue
+        if not quiet or not result.ok:
+            click.echo("\n".join(crawl_summary(result.report)), err=quiet)
         if not result.ok:
             failed.append(name)
     if failed:
@@ -322,6 +339,54 @@ def demo(demo_data: str | None) -> None:
         click.echo(f"  {path.relative_to(target)}")
     click.echo(f"\ntry: gazette --data {target} show {records[0].stem if records else 'ID'}")
     if not result.ok:
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 16),
+    default=2,
+    show_default=True,
+    help="Sites crawled at the same time.",
+)
+@click.option(
+    "--time-limit",
+    type=click.IntRange(60),
+    default=6 * 3600,
+    show_default=True,
+    help="Seconds a crawl may take before it is stopped.",
+)
+@click.pass_obj
+@friendly_errors
+def schedule(obj: dict[str, Any], workers: int, time_limit: int) -> None:
+    """Run every site's crawl on its `schedule` until SIGTERM/SIGINT (SIGHUP reloads sites.toml)."""
+    from scheduler.jobs import GazetteScheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    GazetteScheduler(obj["config"], obj["data"], workers=workers, time_limit=time_limit).run()
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable, for monitoring.")
+@click.pass_obj
+@friendly_errors
+def status(obj: dict[str, Any], as_json: bool) -> None:
+    """Per site: last run and outcome, last new release, failure streak, warnings.
+    Exits 1 when any site needs attention."""
+    from scheduler.status import site_status
+
+    states = [site_status(site, obj["data"]) for _, site in sorted(load_sites(obj["config"]).items())]
+    if as_json:
+        click.echo(json.dumps([s.as_json() for s in states], ensure_ascii=False, indent=2))
+    else:
+        for state in states:
+            click.echo(
+                f"{state.site}: last run {state.last_run or 'never'} ({state.last_outcome or '-'}), "
+                f"last new release {state.last_new_release or 'never'}, failure streak {state.failure_streak}"
+            )
+            click.echo("".join(f"  WARNING: {w}\n" for w in state.warnings), nl=False)
+    if any(state.warnings for state in states):
         sys.exit(EXIT_FAILED)
 
 

@@ -7,7 +7,9 @@ limit, and can be killed without harming the parent.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -15,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scheduler.locks import SiteLock
+
+logger = logging.getLogger(__name__)
 DEFAULT_TIME_LIMIT = 6 * 3600
 
 
@@ -63,24 +68,54 @@ def crawl_command(
     return cmd + options.arguments()
 
 
+RUNNING: set[subprocess.Popen[bytes]] = set()  # crawl children, for signal forwarding
+
+
+def stop_running(sig: int = signal.SIGTERM) -> None:
+    """Ask every running crawl to stop: Scrapy finishes the pages in flight and closes cleanly."""
+    for child in list(RUNNING):
+        if child.poll() is None:
+            child.send_signal(sig)
+
+
+def _wait(child: subprocess.Popen[bytes], site: str, limit: float) -> int:
+    try:
+        return child.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        child.send_signal(signal.SIGTERM)  # graceful first, then for good
+        try:
+            child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise CrawlError(
+            f"crawl of {site!r} exceeded its time limit of {limit:.0f}s and was stopped"
+        ) from None
+
+
 def run_crawl(
     site: str, data: Path, config: Path | None = None, options: CrawlOptions | None = None
 ) -> CrawlResult:
-    """Crawl `site` into `data` in a child process; returns its exit code and run report."""
+    """Crawl `site` into `data` in a child process, holding the site's lock; returns its exit code
+    and run report. Raises SiteBusy when another process is crawling the site."""
     options = options or CrawlOptions()
-    with tempfile.TemporaryDirectory(prefix="gazette-run-") as tmp:
+    with SiteLock(data, site) as lock, tempfile.TemporaryDirectory(prefix="gazette-run-") as tmp:
+        if lock.took_over_from:
+            logger.warning(
+                "took over the lock of %s left by pid %s (no longer running)", site, lock.took_over_from
+            )
         report_file = Path(tmp) / "report.json"
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         cmd = crawl_command(site, data, config, report_file, options)
+        child = subprocess.Popen(cmd, env=env, pass_fds=[lock.fd] if lock.fd is not None else [])
+        RUNNING.add(child)
         try:
-            proc = subprocess.run(cmd, env=env, timeout=options.time_limit, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise CrawlError(
-                f"crawl of {site!r} exceeded its time limit of {options.time_limit:.0f}s"
-            ) from exc
+            returncode = _wait(child, site, options.time_limit)
+        finally:
+            RUNNING.discard(child)
         if not report_file.exists():
             raise CrawlError(
-                f"crawl of {site!r} exited with code {proc.returncode} and no report (see the log above)"
+                f"crawl of {site!r} exited with code {returncode} and no report (see the log above)"
             )
         report = json.loads(report_file.read_text("utf-8"))
-    return CrawlResult(site, proc.returncode, report)
+    return CrawlResult(site, returncode, report)

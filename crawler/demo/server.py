@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 import tomllib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,13 +35,14 @@ class SiteFiles:
     root: Path
     routes: dict[str, dict[str, Any]] = field(default_factory=dict)
     default_content_type: str | None = None
+    delay: float = 0.0  # seconds before every answer: a slow site
 
     @classmethod
     def load(cls, root: Path) -> SiteFiles:
         table: dict[str, Any] = {}
         if (root / "_routes.toml").exists():
             table = tomllib.loads((root / "_routes.toml").read_text("utf-8"))
-        return cls(root, table.get("routes", {}), table.get("default_content_type"))
+        return cls(root, table.get("routes", {}), table.get("default_content_type"), table.get("delay", 0.0))
 
     def resolve(self, target: str) -> tuple[int, dict[str, str], bytes]:
         """(status, headers, body) for a request target (path and query)."""
@@ -95,6 +97,8 @@ class SiteServer:
                     server.user_agents.append(self.headers.get("User-Agent", ""))
                     first = server.requests.count(self.path) == 1
                 files = server.files_now()
+                if files.delay:
+                    time.sleep(files.delay)
                 status, headers, body = files.resolve(self.path)
                 route = files.routes.get(self.path) or files.routes.get(urlsplit(self.path).path) or {}
                 if first and "first_status" in route:  # e.g. a 429 the first time only
