@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from archive import clock
 from archive.urls import canonical_url, release_id
 
 SCHEMA_VERSION = 1
@@ -36,7 +36,7 @@ class RecordError(ValueError):
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def content_hash(record: dict[str, Any]) -> str:

@@ -39,6 +39,10 @@ def release_path(n: int) -> str:
     return f"/xw/001001/{day:%Y%m%d}/{n:08x}-0000-4000-8000-{n:012x}.html"
 
 
+def release_day(n: int) -> date:
+    return date(2020, 1, 1) + timedelta(days=n // 3)
+
+
 def release_text(n: int, length: int = 1500) -> list[str]:
     rng = random.Random(n)
     paragraphs, size = [], 0
@@ -50,8 +54,8 @@ def release_text(n: int, length: int = 1500) -> list[str]:
     return paragraphs
 
 
-def release_page(n: int) -> str:
-    day = date(2020, 1, 1) + timedelta(days=n // 3)
+def release_page(n: int, day: date | None = None) -> str:
+    day = day or release_day(n)
     body = "".join(f"<p>　　{p}</p>" for p in release_text(n))
     return (
         f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>第{n}号通知_示范区人民政府</title>'
@@ -62,10 +66,11 @@ def release_page(n: int) -> str:
     )
 
 
-def list_page(page: int, total: int) -> str:
+def list_page(page: int, total: int, path_of=release_path, day_of=None) -> str:  # type: ignore[no-untyped-def]
+    day_of = day_of or release_day
     first = total - 1 - (page - 1) * PER_PAGE
     items = "".join(
-        f'<li><a href="{release_path(n)}" title="第{n}号通知">第{n}号通知</a><span>2020-01-01</span></li>'
+        f'<li><a href="{path_of(n)}" title="第{n}号通知">第{n}号通知</a><span>{day_of(n)}</span></li>'
         for n in range(first, max(first - PER_PAGE, -1), -1)
     )
     pages = (total + PER_PAGE - 1) // PER_PAGE
@@ -79,9 +84,12 @@ def list_page(page: int, total: int) -> str:
 class GeneratedSite:
     """Serve a generated site of `total` releases; `base_url` and `start_url` once started."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, prefix: str = "") -> None:
         self.total = total
-        self.index = {release_path(n): n for n in range(total)}
+        self.prefix = prefix  # keeps release URLs of several generated sites apart
+        self.index = {self.release_path(n): n for n in range(total)}
+        self.requests: list[str] = []
+        self.published: dict[int, date] = {}  # publication days of releases added by grow()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -90,6 +98,17 @@ class GeneratedSite:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
+    def release_path(self, n: int) -> str:
+        return release_path(n).replace("/xw/", f"/xw{self.prefix}/", 1) if self.prefix else release_path(n)
+
+    def grow(self, count: int, day: date | None = None) -> None:
+        """Publish `count` new releases on `day` (they appear at the top of the list)."""
+        for n in range(self.total, self.total + count):
+            self.index[self.release_path(n)] = n
+            if day:
+                self.published[n] = day
+        self.total += count
+
     @property
     def start_url(self) -> str:
         return f"{self.base_url}/xw/001001/list_1.html"
@@ -97,9 +116,12 @@ class GeneratedSite:
     def page(self, path: str) -> str | None:
         if path.startswith("/xw/001001/list_"):
             number = int(path.rsplit("_", 1)[1].split(".")[0])
-            return list_page(number, self.total)
+            return list_page(
+                number, self.total, self.release_path, lambda n: self.published.get(n) or release_day(n)
+            )
         if path in self.index:
-            return release_page(self.index[path])
+            n = self.index[path]
+            return release_page(n, self.published.get(n))
         return None
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -109,6 +131,7 @@ class GeneratedSite:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
+                site.requests.append(self.path)
                 page = site.page(self.path)
                 body = (page or "not found").encode("utf-8")
                 self.send_response(200 if page else 404)

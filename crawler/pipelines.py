@@ -14,7 +14,7 @@ from archive.indexer import sync_index
 from archive.record import build_record
 from archive.store import data_dir
 from crawler.fields import release_fields
-from crawler.recheck import next_check, now_utc
+from crawler.recheck import next_check, now_utc, recheck_base
 from crawler.spiders.announcements import FetchedPage, Withdrawal
 
 logger = logging.getLogger(__name__)
@@ -129,4 +129,5 @@ class ArchivePipeline:
         catalog = self.archiver.store.catalog
         row = catalog.get(release_id)
         if row:
-            catalog.set_next_check(release_id, next_check(row["first_seen"], intervals, now_utc()))
+            start = recheck_base(row["published_at"], row["first_seen"])
+            catalog.set_next_check(release_id, next_check(start, intervals, now_utc()))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from archive import clock
+
 STAMP = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -21,8 +23,18 @@ def next_check(first_seen: str, intervals: tuple[float, ...], now: datetime) -> 
     return None
 
 
+def recheck_base(published_at: str | None, first_seen: str) -> str:
+    """Age counts from publication (an old release archived today is not re-checked), or from when
+    it was first seen when undated or dated in the future."""
+    if published_at:
+        published = datetime.fromisoformat(published_at).astimezone(UTC)
+        if published <= parse_stamp(first_seen):
+            return stamp(published)
+    return first_seen
+
+
 def now_utc() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def stamp(moment: datetime) -> str:
