@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -388,6 +389,23 @@ def status(obj: dict[str, Any], as_json: bool) -> None:
             click.echo("".join(f"  WARNING: {w}\n" for w in state.warnings), nl=False)
     if any(state.warnings for state in states):
         sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True)
+@click.pass_obj
+@friendly_errors
+def serve(obj: dict[str, Any], host: str, port: int) -> None:
+    """Serve a read-only web page for searching and reading the archive."""
+    from waitress import create_server
+
+    from archive.web import create_app
+
+    server = create_server(create_app(obj["data"], obj["config"]), host=host, port=port, threads=8)
+    click.echo(f"serving {obj['data']} on http://{host}:{server.effective_port}/ (Ctrl-C stops)")
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
 
 
 def main() -> None:
