@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,13 @@ def _hit(record: dict[str, Any], terms: list[str], data: Path) -> Hit:
     )
 
 
+@lru_cache(maxsize=8)
+def open_index(data: Path) -> SearchIndex:
+    """Opening an index costs more than a query: keep it open (each search reloads its searcher,
+    so commits by a running crawl show up)."""
+    return SearchIndex(data)
+
+
 def search(
     data: Path,
     raw_query: str,
@@ -151,7 +159,7 @@ def search(
     query = parse_query(raw_query)
     if query.empty and not any(vars(filters).values()):
         raise QueryError(f"nothing to search for in {raw_query!r}: give words, a phrase or a filter")
-    index = SearchIndex(data)
+    index = open_index(Path(data))
     searcher = index.searcher()
     engine_query = build_query(index.schema, query, filters)
     options: dict[str, Any] = {"limit": offset + limit + TIE_WINDOW, "count": True}
