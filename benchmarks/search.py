@@ -226,33 +226,40 @@ def measure(engine: Any, docs: list[dict[str, Any]], raw_bytes: int) -> None:
             )
 
 
-def time_reindex(count: int) -> None:
-    """End to end: write `count` JSON records, then time `gazette reindex` on them."""
+RAW = {
+    "warc_file": "w",
+    "warc_record_id": "<urn:uuid:12345678-1234-1234-1234-123456789abc>",
+    "status": 200,
+    "content_type": "text/html",
+    "payload_sha256": "0" * 64,
+}
+
+
+def write_archive(data: Path, count: int, seed: int) -> None:
+    """`count` synthetic releases written as real, validated JSON records under `data`."""
     from archive.record import build_record
     from archive.store import ArchiveStore
 
-    raw = {
-        "warc_file": "w",
-        "warc_record_id": "<urn:uuid:12345678-1234-1234-1234-123456789abc>",
-        "status": 200,
-        "content_type": "text/html",
-        "payload_sha256": "0" * 64,
-    }
+    store = ArchiveStore(data)
+    for n, doc in enumerate(make_corpus(count, seed=seed)):
+        fields = {k: doc.get(k) for k in ("title", "published_at", "source", "doc_number")}
+        fields |= {
+            "text": doc["text"],
+            "column": None,
+            "attachments": [],
+            "index_number": None,
+            "issuer": None,
+            "written_at": None,
+            "topic": None,
+        }
+        store.put(build_record(doc["site"], f"http://www.example.gov.cn/x/{n}.html", fields, RAW))
+    store.close()
+
+
+def time_reindex(count: int) -> None:
+    """End to end: write `count` JSON records, then time `gazette reindex` on them."""
     with tempfile.TemporaryDirectory() as tmp:
-        store = ArchiveStore(tmp)
-        for n, doc in enumerate(make_corpus(count, seed=11)):
-            fields = {k: doc.get(k) for k in ("title", "published_at", "source", "doc_number")}
-            fields |= {
-                "text": doc["text"],
-                "column": None,
-                "attachments": [],
-                "index_number": None,
-                "issuer": None,
-                "written_at": None,
-                "topic": None,
-            }
-            store.put(build_record(doc["site"], f"http://www.example.gov.cn/x/{n}.html", fields, raw))
-        store.close()
+        write_archive(Path(tmp), count, seed=11)
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "scheduler.cli", "--data", tmp, "reindex"], check=True, capture_output=True

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from crawler.demo.server import SiteServer
-from tests.conftest import SITES_DIR, archived, run_gazette, start_site
+from tests.conftest import SITES_DIR, archived, run_gazette
 
 
 def config_for(tmp_path: Path, base: str, start: str) -> Path:
@@ -18,17 +18,24 @@ def config_for(tmp_path: Path, base: str, start: str) -> Path:
 
 
 def test_short_retry_after_is_honoured_and_the_release_archived(tmp_path: Path) -> None:
-    site = start_site("ratelimited")
+    root = tmp_path / "site"
+    shutil.copytree(SITES_DIR / "hanweb", root)
+    with (root / "_routes.toml").open("a", encoding="utf-8") as routes:  # 429 the first time only
+        routes.write(
+            '\n[routes."/art/2023/9/6/art_4584_60353.html"]\nfirst_status = 429\n'
+            'first_headers = { "Retry-After" = "1" }\n'
+        )
+    server = SiteServer(root).start()
     try:
-        config = config_for(tmp_path, site.base, "/col/col4584/index.html")
+        config = config_for(tmp_path, server.base_url, "/col/col4584/index.html")
         result = run_gazette("--config", str(config), "--data", str(tmp_path / "d"), "crawl", "s")
     finally:
-        site.server.stop()
+        server.stop()
     assert result.returncode == 0, result.stdout + result.stderr
-    assert site.server.requested("/art/2023/9/6/art_4584_60353.html") == 2
+    assert server.requested("/art/2023/9/6/art_4584_60353.html") == 2
     assert "1 retry" in result.stdout
     assert len(archived(tmp_path / "d")) == 3
-    assert all(ua.startswith("GazetteArchive/") and "+http" in ua for ua in site.server.user_agents)
+    assert all(ua.startswith("GazetteArchive/") and "+http" in ua for ua in server.user_agents)
 
 
 def test_long_retry_after_blocks_the_run_and_the_next_one_waits(tmp_path: Path) -> None:
