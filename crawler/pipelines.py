@@ -84,8 +84,11 @@ class ArchivePipeline:
         report = spider.report  # type: ignore[union-attr]
         stats = self.crawler.stats
         assert self.archiver is not None and stats is not None
+        hints = item.hints
+        if item.recheck_of:  # a recheck has no list page: what the list said last time still holds
+            hints = {**self.listed_hints(item.recheck_of), **hints}
         try:
-            fields = release_fields(item.body, item.url, item.content_type, site, item.hints)
+            fields = release_fields(item.body, item.url, item.content_type, site, hints)
         except Exception as exc:  # a page that breaks the extractor must not stop the crawl
             logger.exception("extraction failed: %s", item.url)
             spider.skip_release(f"extraction error: {type(exc).__name__}", item.url, item.meta())  # type: ignore[union-attr]
@@ -131,3 +134,17 @@ class ArchivePipeline:
         if row:
             start = recheck_base(row["published_at"], row["first_seen"])
             catalog.set_next_check(release_id, next_check(start, intervals, now_utc()))
+
+    def listed_hints(self, release_id: str) -> dict[str, str]:
+        """The list-page hints a release was archived with, read back from its provenance."""
+        assert self.archiver is not None
+        try:
+            record = self.archiver.store.load(release_id)
+        except Exception:  # an unreadable record is verify's business; extract without hints
+            return {}
+        provenance = record.get("provenance", {})
+        hints = {}
+        for field, hint in (("title", "title"), ("column", "column"), ("published_at", "date")):
+            if provenance.get(field, "").startswith("list:") and record.get(field):
+                hints[hint] = record[field][:10] if hint == "date" else record[field]
+        return hints

@@ -73,6 +73,7 @@ def test_edit_becomes_a_new_version_and_old_files_stay(lifecycle) -> None:
     diff = run_gazette("--data", str(data), "history", rid, "--diff", "1", "2")
     assert "-睦邻节期间，街道将组织邻里美食分享、老物件展览和亲子游园等二十余项活动" in diff.stdout
     assert "+睦邻节期间，街道将组织邻里美食分享、老物件展览和亲子游园等三十余项活动" in diff.stdout
+    assert "column:" not in diff.stdout, "a recheck lost what the list page said"
     shown = json.loads(run_gazette("--data", str(data), "show", rid, "--json").stdout)
     assert shown["version"] == 2 and "三十余项活动" in shown["text"]
 
