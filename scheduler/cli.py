@@ -241,15 +241,22 @@ def withdrawn(obj: dict[str, Any], site: str | None) -> None:
 
 
 @cli.command()
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=1,
+    show_default=True,
+    help="Processes that read and tokenise records (worth it with more than 2 cores).",
+)
 @click.pass_obj
 @friendly_errors
-def reindex(obj: dict[str, Any]) -> None:
+def reindex(obj: dict[str, Any], workers: int) -> None:
     """Rebuild the catalog and the search index from the JSON records."""
     from archive.indexer import rebuild
 
     store = ArchiveStore(obj["data"])
     try:
-        count = rebuild(store)
+        count = rebuild(store, workers=workers)
     finally:
         store.close()
     click.echo(f"reindexed {count} releases in {obj['data']}")

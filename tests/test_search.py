@@ -223,14 +223,15 @@ def test_any_text_is_a_valid_query(archive, query: str) -> None:
         assert "nothing to search for" in str(exc)
 
 
-def test_reindex_gives_the_same_answers(archive, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_reindex_gives_the_same_answers(archive, tmp_path: Path, workers: str) -> None:
     data, _ = archive
     copy = tmp_path / "copy"
     shutil.copytree(data, copy)
     queries = ["专利", "河长", "知识产权 -开放月", "2023", "环保", "区"]
     before = {q: paths(copy, q, limit=100) for q in queries}
     shutil.rmtree(copy / "index")
-    result = run_gazette("--data", str(copy), "reindex")
+    result = run_gazette("--data", str(copy), "reindex", "--workers", workers)
     assert result.returncode == 0, result.stderr
     assert {q: paths(copy, q, limit=100) for q in queries} == before
 
