@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.generated_site import PER_PAGE, GeneratedSite  # noqa: E402
 
 TICK = timedelta(hours=4)
+CHUNK = 10
 
 
 def tick_child(config: str, data: str, names: list[str]) -> None:
@@ -135,18 +136,20 @@ def main() -> None:
                 known[n] = site.total
                 site.requests.clear()
             env = {**os.environ, "GAZETTE_NOW": now.isoformat()}
-            subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--tick-child",
-                    str(config),
-                    str(data),
-                    *[f"s{n:03d}" for n in range(len(sites))],
-                ],
-                env=env,
-                check=True,
-            )
+            names = [f"s{n:03d}" for n in range(len(sites))]
+            for chunk in range(0, len(names), CHUNK):  # a few crawlers per process, as cron would run them
+                subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--tick-child",
+                        str(config),
+                        str(data),
+                        *names[chunk : chunk + CHUNK],
+                    ],
+                    env=env,
+                    check=True,
+                )
             made = sum(len(s.requests) for s in sites)
             rechecks = sum(1 for n, s in enumerate(sites) for p in s.requests if p in fetched[n])
             for n, s in enumerate(sites):
