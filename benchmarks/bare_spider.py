@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-import scrapy
-from scrapy.crawler import CrawlerProcess
+# run as a script, this folder comes first on sys.path, and benchmarks/incremental.py would shadow
+# Twisted's `incremental` dependency
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import scrapy  # noqa: E402
+from scrapy.crawler import CrawlerProcess  # noqa: E402
 
 
 class BareSpider(scrapy.Spider):
