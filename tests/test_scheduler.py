@@ -189,3 +189,32 @@ def test_status_flags_a_silent_layout_change_and_a_blocked_site(tmp_path: Path, 
     else:
         assert "WARNING: list pages yielded no release links" in result.stdout
         assert "WARNING: blocked (challenge) on list page" in result.stdout
+
+
+def test_sighup_reloads_sites_toml(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    far = "0 3 1 1 *"  # once a year: nothing fires during the test
+    config = write_config(tmp_path, {"a": ("http://127.0.0.1:9/a.html", far)})
+    log = tmp_path / "scheduler.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [*gazette_command(), "--config", str(config), "--data", str(data), "schedule"],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            text=True,
+        )
+        try:
+            assert wait_for(lambda: "scheduled 1 sites: a" in log.read_text())
+            write_config(
+                tmp_path, {"a": ("http://127.0.0.1:9/a.html", far), "b": ("http://127.0.0.1:9/b.html", far)}
+            )
+            proc.send_signal(signal.SIGHUP)
+            assert wait_for(lambda: "scheduled 2 sites: a, b" in log.read_text())
+            config.write_text("[sites.a]\ncolour = 1\n", "utf-8")  # a broken edit keeps the old schedule
+            proc.send_signal(signal.SIGHUP)
+            assert wait_for(lambda: "sites.toml not reloaded" in log.read_text())
+            assert proc.poll() is None
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+    assert proc.returncode == 0
