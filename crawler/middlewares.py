@@ -9,6 +9,9 @@ from urllib.parse import urlsplit
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor
+from twisted.internet.task import deferLater
 
 from archive.store import data_dir
 from archive.warc import WarcRun
@@ -169,3 +172,26 @@ class BackoffMiddleware:
         retry = request.replace(dont_filter=True)
         retry.meta["gazette_backoff"] = tries + 1
         return retry
+
+
+class RetryBackoffMiddleware:
+    """Scrapy's retries (timeouts, resets, 5xx) wait before they go out, doubling each time
+    (RETRY_BACKOFF_BASE, RETRY_BACKOFF_BASE * 2, ...): a struggling server is not hit again at once.
+    Only the retried request waits; the rest of the crawl goes on."""
+
+    def __init__(self, base: float, cap: float) -> None:
+        self.base, self.cap = base, cap
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryBackoffMiddleware:
+        settings = crawler.settings
+        return cls(settings.getfloat("RETRY_BACKOFF_BASE", 1.0), settings.getfloat("RETRY_BACKOFF_MAX", 60.0))
+
+    async def process_request(self, request: Request) -> None:
+        tries = request.meta.get("retry_times", 0)
+        if not tries or request.meta.get("gazette_backed_off") == tries:
+            return
+        request.meta["gazette_backed_off"] = tries
+        wait = min(self.cap, self.base * 2 ** (tries - 1))
+        logger.info("retry %d of %s in %.1fs", tries, request.url, wait)
+        await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))

@@ -29,6 +29,8 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry; doubled for each further one
+RETRY_BACKOFF_MAX = 60.0
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
@@ -39,6 +41,7 @@ ITEM_PIPELINES = {"crawler.pipelines.ArchivePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RequestStatsMiddleware": 540,
     "crawler.middlewares.BackoffMiddleware": 545,
+    "crawler.middlewares.RetryBackoffMiddleware": 548,
     "crawler.middlewares.ConditionalListMiddleware": 560,
     "crawler.middlewares.WarcCaptureMiddleware": 950,
 }

@@ -51,10 +51,10 @@ def change_site(root: Path) -> None:
     added = (root / HOME.lstrip("/")).read_text("utf-8").replace("汛期城市运行保障演练", "秋季消防安全检查")
     (root / ADDED.lstrip("/")).parent.mkdir(parents=True)
     (root / ADDED.lstrip("/")).write_text(added.replace("2023-09-18 16:30", "2023-09-25 10:00"), "utf-8")
-    text = page1.read_text("utf-8").replace(
-        '<ul class="ewb-list">',
-        f'<ul class="ewb-list">\n  <li><a href="{ADDED}">区城运中心开展秋季消防安全检查</a>'
-        "<span>2023-09-25</span></li>",
+    text = page1.read_text("utf-8").replace(  # at the end of page 1: the walk must go on to page 2
+        "</ul>",
+        f'  <li><a href="{ADDED}">区城运中心开展秋季消防安全检查</a><span>2023-09-25</span></li>\n</ul>',
+        1,
     )
     page1.write_text(text, "utf-8")
     lines = [line for line in page2.read_text("utf-8").splitlines() if DELISTED not in line]
@@ -98,7 +98,8 @@ def test_second_crawl_fetched_only_what_it_needed(lifecycle) -> None:
     site, _, _, _, _ = lifecycle
     server = site.server
     assert server.requested(ADDED) == 1
-    assert server.requested("/xw/001001/news_important_2.html") == 1  # page 1 had something new
+    # page 1 ends with a new release, so the frontier may lie further on
+    assert server.requested("/xw/001001/news_important_2.html") == 1
 
 
 def test_crawl_without_changes_fetches_only_the_first_list_page(lifecycle) -> None:

@@ -60,3 +60,56 @@ def test_long_retry_after_blocks_the_run_and_the_next_one_waits(tmp_path: Path) 
     assert second.returncode == 1
     assert "backing off until" in second.stdout
     assert server.requests == [], "the site was contacted during its Retry-After"
+
+
+def test_new_release_above_archived_ones_costs_one_list_page_and_itself(tmp_path: Path) -> None:
+    """The frontier: page 1 ends with an archived release, so older pages are not walked."""
+    root = tmp_path / "site"
+    shutil.copytree(SITES_DIR / "epoint", root)
+    server = SiteServer(root).start()
+    try:
+        config = config_for(tmp_path, server.base_url, "/xw/001001/news_important.html")
+        data = str(tmp_path / "d")
+        assert run_gazette("--config", str(config), "--data", data, "crawl", "s").returncode == 0
+        page1 = root / "xw/001001/news_important.html"
+        old = root / "xw/001001/20230912/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d.html"
+        added = "/xw/001001/20231008/5d4c3b2a-1908-4f7e-8d6c-5b4a39281706.html"
+        (root / added.lstrip("/")).parent.mkdir(parents=True)
+        (root / added.lstrip("/")).write_text(
+            old.read_text("utf-8").replace("外滩街道举办社区睦邻节", "外滩街道举办重阳敬老活动"), "utf-8"
+        )
+        page1.write_text(
+            page1.read_text("utf-8").replace(
+                '<ul class="ewb-list">',
+                f'<ul class="ewb-list">\n  <li><a href="{added}">外滩街道举办重阳敬老活动</a>'
+                "<span>2023-10-08</span></li>",
+            ),
+            "utf-8",
+        )
+        server.requests.clear()
+        second = run_gazette("--config", str(config), "--data", data, "crawl", "s")
+    finally:
+        server.stop()
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert sorted(server.requests) == sorted(["/robots.txt", "/xw/001001/news_important.html", added])
+    assert any(r["url"].endswith(added) for r in archived(Path(data)))
+
+
+def test_retries_back_off_before_they_go_out(tmp_path: Path) -> None:
+    """A 500 is retried, but not at once: the retry waits RETRY_BACKOFF_BASE (1 s), then 2 s."""
+    root = tmp_path / "site"
+    shutil.copytree(SITES_DIR / "hanweb", root)
+    page = "/art/2023/9/6/art_4584_60353.html"
+    with (root / "_routes.toml").open("a", encoding="utf-8") as routes:
+        routes.write(f'\n[routes."{page}"]\nfault = 500\nfault_times = 2\n')
+    server = SiteServer(root).start()
+    try:
+        config = config_for(tmp_path, server.base_url, "/col/col4584/index.html")
+        result = run_gazette("--config", str(config), "--data", str(tmp_path / "d"), "crawl", "s")
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    times = [t for p, t in zip(server.requests, server.times, strict=True) if p == page]
+    assert len(times) == 3, server.requests
+    assert times[1] - times[0] >= 0.9 and times[2] - times[1] >= 1.9, times
+    assert any(r["url"].endswith(page) for r in archived(tmp_path / "d"))

@@ -1,13 +1,15 @@
 """A static HTTP server for fixture and demo sites, on 127.0.0.1 and a free port.
 
 A site is a folder of files keyed by the URL path they imitate, plus an optional `_routes.toml`
-that gives some paths a status, a file, a content type or headers. Every request is logged so
+that gives some paths a status, a file, a content type, headers, a delay or a fault (an error
+status, a reset connection or a truncated body, the first `fault_times` times). Every request is logged so
 tests can assert what was (and was not) fetched.
 """
 
 from __future__ import annotations
 
 import hashlib
+import socket
 import threading
 import time
 import tomllib
@@ -71,6 +73,7 @@ class SiteServer:
     def __init__(self, root: Path) -> None:
         self.files = SiteFiles.load(root)
         self.requests: list[str] = []
+        self.times: list[float] = []  # time.monotonic() of each request, in step with `requests`
         self.user_agents: list[str] = []
         self._lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -94,15 +97,23 @@ class SiteServer:
             def do_GET(self) -> None:
                 with server._lock:
                     server.requests.append(self.path)
+                    server.times.append(time.monotonic())
                     server.user_agents.append(self.headers.get("User-Agent", ""))
-                    first = server.requests.count(self.path) == 1
+                    seen = server.requests.count(self.path)
                 files = server.files_now()
-                if files.delay:
-                    time.sleep(files.delay)
-                status, headers, body = files.resolve(self.path)
                 route = files.routes.get(self.path) or files.routes.get(urlsplit(self.path).path) or {}
-                if first and "first_status" in route:  # e.g. a 429 the first time only
+                delay = route.get("delay", files.delay)
+                if delay:
+                    time.sleep(delay)
+                status, headers, body = files.resolve(self.path)
+                if seen == 1 and "first_status" in route:  # e.g. a 429 the first time only
                     status, headers, body = route["first_status"], route.get("first_headers", {}), b""
+                fault = route.get("fault") if seen <= route.get("fault_times", 1_000_000) else None
+                if isinstance(fault, int):  # an error status, e.g. 500 the first two times
+                    status, body = fault, NOT_FOUND_PAGE.replace(b"404 Not Found", str(fault).encode())
+                elif fault:
+                    self.fault(fault, headers, body)
+                    return
                 if status == 200:  # validators and conditional requests, as nginx and most CMSs do
                     headers = {**headers, "ETag": '"' + hashlib.sha1(body).hexdigest()[:16] + '"'}
                     if self.headers.get("If-None-Match") == headers["ETag"]:
@@ -113,6 +124,20 @@ class SiteServer:
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def fault(self, kind: str, headers: dict[str, str], body: bytes) -> None:
+                """A broken answer: `reset` (connection closed, no answer) or `truncate` (half
+                the body after a Content-Length promising all of it)."""
+                if kind == "truncate":
+                    self.send_response(200)
+                    for key, value in headers.items():
+                        self.send_header(key, value)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass

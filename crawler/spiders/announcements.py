@@ -190,12 +190,13 @@ class AnnouncementsSpider(scrapy.Spider):
         column = page.column or response.meta.get("column")
         for url in page.offsite:
             self.report.skip("offsite", url)
-        new = 0
+        new = last_new = 0
         for url, hints in page.releases.items():
-            new += yield from self.consider(
+            last_new = yield from self.consider(
                 url, {**hints, "column": column} if column else hints, walk, response
             )
-        yield from self.follow(page, response, column, new)
+            new += last_new
+        yield from self.follow(page, response, column, new and last_new)
 
     def consider(self, url: str, hints: dict[str, str], walk: ListWalk, response: Response) -> Any:
         """Queue a listed release unless it is archived already; returns 1 when it is new."""
@@ -216,10 +217,12 @@ class AnnouncementsSpider(scrapy.Spider):
         yield self.release_request(url, hints, response.meta["start"])
         return 1
 
-    def follow(self, page: ListPage, response: Response, column: str | None, new: int) -> Any:
-        """Next list pages, unless this page holds nothing new (the known frontier) or is too old."""
+    def follow(self, page: ListPage, response: Response, column: str | None, tail_new: int) -> Any:
+        """Next list pages, unless this page reaches the known frontier (its last release is
+        archived, so everything after it is too: pinned items at the top do not count), or is
+        too old. `frontier_pages` more pages are walked past the frontier as a safety margin."""
         number = response.meta.get("page", 1)
-        streak = 0 if new else response.meta.get("known_streak", 0) + 1
+        streak = 0 if tail_new else response.meta.get("known_streak", 0) + 1
         if streak > self.site.frontier_pages or number >= self.site.max_list_pages:
             return
         dates = [h["date"] for h in page.releases.values() if h.get("date")]
