@@ -5,6 +5,7 @@ The one write path for releases, so the crawl, tests and benchmarks archive alik
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from archive.events import append_event, is_withdrawn, read_events
 from archive.record import content_hash
 from archive.store import ArchiveError, ArchiveStore
 
+logger = logging.getLogger(__name__)
 DUPLICATE_KEYS = ("duplicate_of", "duplicate_kind", "similarity")
 
 
@@ -42,10 +44,14 @@ class Archiver:
             return None
 
     def archive(self, record: dict[str, Any]) -> Archived:
-        known = self.store.catalog.get(record["id"])
+        known = self.store.lookup(record)
         link, sketch = None, Sketch.of(record.get("text") or "")
         if known:  # a new version keeps the links of the release
-            previous = self.store.load(record["id"])
+            try:
+                previous = self.store.load(record["id"])
+            except ArchiveError as exc:  # damaged by hand: `gazette verify` names it; go on
+                logger.warning("%s; its links are not carried over", exc)
+                previous = {}
             record = {**record, **{k: previous[k] for k in DUPLICATE_KEYS if previous.get(k)}}
         else:
             link = self.dedup.find(record, self._text, sketch)

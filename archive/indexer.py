@@ -79,7 +79,11 @@ def _batches(items: list[str], size: int) -> Iterator[list[str]]:
 def rebuild(store: ArchiveStore, wait: float = LOCK_WAIT, workers: int | None = None) -> int:
     """Rebuild catalog and search index from the JSON records alone: each latest version is read
     once, by a pool of worker processes that also tokenise it; this process only writes."""
-    index = SearchIndex(store.root)
+    try:
+        index = SearchIndex(store.root)
+    except SearchIndexError as exc:  # unreadable: it is derived, so start it afresh
+        logger.warning("%s; starting the search index afresh", exc)
+        index = SearchIndex.reset(store.root)
     paths = [str(p) for p in store.latest_files().values()]
     done: list[str] = []
     # measured on 2 cores (20k records): in-process 1,030/s, 2 workers 910/s, 3 workers 800/s; the

@@ -59,10 +59,35 @@ class ArchiveStore:
         year, month, day = published[:10].split("-")
         return self.releases / year / month / day
 
+    def lookup(self, record: dict[str, Any]) -> dict[str, Any] | None:
+        """The catalog row of a release; a record file that a killed run wrote but never got
+        into the catalog is adopted first, so the release is not archived a second time."""
+        known = self.catalog.get(record["id"])
+        if known:
+            return known
+        folder = self.home_dir(record)
+        found = (
+            [p for p in folder.glob(f"{record['id']}*.json") if FILE_RE.match(p.name)]
+            if folder.exists()
+            else []
+        )
+        if not found:
+            return None
+        path = max(found, key=lambda p: int(FILE_RE.match(p.name).group("version") or 1))  # type: ignore[union-attr]
+        try:
+            orphan = read_record(path)
+        except ArchiveError as exc:
+            raise ArchiveError(
+                f"{exc}; it blocks archiving release {record['id']} (see `gazette verify`)"
+            ) from exc
+        logger.warning("adopting %s, written by a run that stopped before cataloguing it", path)
+        self.catalog.put(orphan, path.relative_to(self.root).as_posix())
+        return self.catalog.get(record["id"])
+
     def put(self, record: dict[str, Any]) -> tuple[str, Path]:
         """Archive a record: ("new" | "unchanged" | "changed", path of the file that holds it)."""
         validate(record)
-        known = self.catalog.get(record["id"])
+        known = self.lookup(record)
         if known and known["content_hash"] == record["content_hash"]:
             return "unchanged", self.root / known["path"]
         if known:

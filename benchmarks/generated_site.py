@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 from datetime import date, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -84,8 +85,9 @@ def list_page(page: int, total: int, path_of=release_path, day_of=None) -> str: 
 class GeneratedSite:
     """Serve a generated site of `total` releases; `base_url` and `start_url` once started."""
 
-    def __init__(self, total: int, prefix: str = "") -> None:
+    def __init__(self, total: int, prefix: str = "", delay: float = 0.0) -> None:
         self.total = total
+        self.delay = delay  # seconds before each answer: a slow site
         self.prefix = prefix  # keeps release URLs of several generated sites apart
         self.index = {self.release_path(n): n for n in range(total)}
         self.requests: list[str] = []
@@ -132,6 +134,8 @@ class GeneratedSite:
 
             def do_GET(self) -> None:
                 site.requests.append(self.path)
+                if site.delay:
+                    time.sleep(site.delay)
                 page = site.page(self.path)
                 body = (page or "not found").encode("utf-8")
                 self.send_response(200 if page else 404)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
 from archive.store import data_dir
@@ -194,4 +194,43 @@ class RetryBackoffMiddleware:
         request.meta["gazette_backed_off"] = tries
         wait = min(self.cap, self.base * 2 ** (tries - 1))
         logger.info("retry %d of %s in %.1fs", tries, request.url, wait)
+        from twisted.internet import reactor  # the one Scrapy installed: never import it early
+
         await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
+
+
+class Refused(IgnoreRequest):
+    """A request Gazette will not follow; the message is the reason the run report shows."""
+
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+class RedirectGuardMiddleware:
+    """Sits before Scrapy's RedirectMiddleware: a redirect off the site (or off http/https) or
+    round in a loop is refused with a reason, instead of being dropped without a word."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RedirectGuardMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if response.status not in REDIRECTS or not location:
+            return response
+        target = urljoin(request.url, location.decode("latin-1"))
+        seen = [*request.meta.get("redirect_urls", []), request.url]
+        if target in seen:
+            raise Refused(f"redirect loop ({len(seen)} hops)")
+        parts = urlsplit(target)
+        domains = getattr(self.crawler.spider, "site", None)
+        allowed = domains.domains if domains else ()
+        host = parts.hostname or ""
+        if parts.scheme not in ("http", "https") or not any(
+            host == d or host.endswith("." + d) for d in allowed
+        ):
+            raise Refused(f"redirect off the site to {target[:200]}")
+        return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from scrapy.crawler import Crawler
@@ -11,8 +12,8 @@ from scrapy.exceptions import DropItem
 from archive.archiver import Archiver
 from archive.index import SearchIndex, SearchIndexError
 from archive.indexer import sync_index
-from archive.record import build_record
-from archive.store import data_dir
+from archive.record import RecordError, build_record
+from archive.store import ArchiveError, data_dir
 from crawler.fields import release_fields
 from crawler.recheck import next_check, now_utc, recheck_base
 from crawler.spiders.announcements import FetchedPage, Withdrawal
@@ -100,7 +101,12 @@ class ArchivePipeline:
             raise DropItem(f"{reason}: {item.url}", log_level="INFO")
         raw = {**item.warc, "status": item.status, "content_type": item.content_type}
         record = build_record(site.name, item.url, {**fields, "found_on": item.found_on}, raw)
-        archived = self.archiver.archive(record)
+        try:
+            archived = self.archiver.archive(record)
+        except (ArchiveError, RecordError, OSError, sqlite3.Error) as exc:  # disk full, bad files
+            logger.error("could not archive %s: %s", item.url, exc)
+            report.error(f"archive error: {exc}"[:300], item.url)
+            raise DropItem(f"not archived: {item.url}", log_level="INFO") from exc
         outcome, path = archived.outcome, archived.path
         if archived.link:
             report.count(f"duplicate_{archived.link.kind}")

@@ -20,6 +20,7 @@ class RunReport:
     list_pages_ok: int = 0
     list_pages_failed: int = 0
     blocked: list[dict[str, str]] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)  # fetch or write failures, per URL
 
     def count(self, outcome: str) -> None:
         self.releases[outcome] += 1
@@ -29,19 +30,27 @@ class RunReport:
         if len(self.skipped) < MAX_SKIPS_KEPT:
             self.skipped.append({"reason": reason, "url": url})
 
+    def error(self, reason: str, url: str) -> None:
+        """Something that should have worked did not (network, server error, disk): the run is
+        incomplete and the URL is tried again by a later run."""
+        self.releases["errors"] += 1
+        if len(self.errors) < MAX_SKIPS_KEPT:
+            self.errors.append({"reason": reason, "url": url})
+
     def block(self, reason: str, url: str, kind: str) -> None:
         self.blocked.append({"reason": reason, "url": url, "kind": kind})
 
     @property
     def outcome(self) -> str:
-        """'blocked' or 'failed' when the site as a whole could not be crawled, else 'ok'."""
+        """'blocked' or 'failed' when the site as a whole could not be crawled, 'incomplete' when
+        some pages failed to download or archive, else 'ok'."""
         if any(b["reason"] == "rate-limited" or b["reason"].startswith("backing off") for b in self.blocked):
             return "blocked"
         if self.list_pages_ok == 0 and any(b["kind"] == "list" for b in self.blocked):
             return "blocked"
         if self.list_pages_ok == 0:
             return "failed"
-        return "ok"
+        return "incomplete" if self.errors else "ok"
 
     def to_dict(self, **extra: Any) -> dict[str, Any]:
         return {
@@ -57,6 +66,7 @@ class RunReport:
                     "unchanged",
                     "known",
                     "skipped",
+                    "errors",
                     "duplicate_exact",
                     "duplicate_near",
                     "withdrawn",
@@ -66,6 +76,7 @@ class RunReport:
                 )
             },
             "skipped": self.skipped,
+            "errors": self.errors,
             "blocked": self.blocked,
             **extra,
         }

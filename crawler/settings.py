@@ -43,6 +43,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffMiddleware": 545,
     "crawler.middlewares.RetryBackoffMiddleware": 548,
     "crawler.middlewares.ConditionalListMiddleware": 560,
+    "crawler.middlewares.RedirectGuardMiddleware": 650,
     "crawler.middlewares.WarcCaptureMiddleware": 950,
 }
 EXTENSIONS = {"crawler.extensions.RunReportExtension": 500}

@@ -46,6 +46,8 @@ class SiteConfig:
     max_list_pages: int = 20
     download_delay: float = 1.0
     concurrent_requests: int = 2
+    download_timeout: float = 30.0
+    max_retries: int = 2
     script: str = "simplified"
     recheck_after: tuple[float, ...] = (3600.0, 86400.0, 7 * 86400.0, 30 * 86400.0)
     frontier_pages: int = 0
@@ -165,6 +167,12 @@ def _check_delay(site: str, key: str, value: Any) -> float:
     return float(value)
 
 
+def _check_timeout(site: str, key: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 600:
+        raise ConfigError(f"site {site!r}: {key!r} must be seconds between 1 and 600, got {value!r}")
+    return float(value)
+
+
 DURATION_RE = re.compile(r"^(?P<n>\d+(?:\.\d+)?)(?P<unit>[smhdw])$")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
@@ -216,6 +224,8 @@ CHECKS = {
     "max_list_pages": _check_positive_int,
     "download_delay": _check_delay,
     "concurrent_requests": _check_positive_int,
+    "download_timeout": _check_timeout,
+    "max_retries": _check_count,
     "script": _check_script,
     "recheck_after": _check_durations,
     "frontier_pages": _check_count,

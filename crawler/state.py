@@ -1,5 +1,6 @@
 """Crawl state on disk: URLs that were fetched but not archived (and when to try them again), and
-the validators of list pages for conditional requests.
+the validators of list pages for conditional requests, and whether the last walk of each list
+ended cleanly (only then may the next walk stop at the known frontier).
 
 This is a cache of the crawler's own history, not archive truth: deleting it costs a few extra
 requests on the next run, nothing else.
@@ -22,6 +23,7 @@ CREATE TABLE IF NOT EXISTS skipped (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS validators (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS backoff (site TEXT PRIMARY KEY, until TEXT NOT NULL, reason TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS walks (url TEXT PRIMARY KEY, complete INTEGER NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -91,6 +93,19 @@ class CrawlState:
                 )
             else:
                 self.db.execute("DELETE FROM validators WHERE url = ?", (url,))
+
+    def begin_walk(self, url: str) -> bool:
+        """Start walking a list; True if the previous walk of it ended cleanly, so that everything
+        listed above the frontier is archived. A walk that was killed, failed or never finished
+        leaves False, and the next walk reads the whole list again."""
+        row = self.db.execute("SELECT complete FROM walks WHERE url = ?", (url,)).fetchone()
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO walks VALUES (?, 0)", (url,))
+        return bool(row and row[0])
+
+    def end_walk(self, url: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO walks VALUES (?, 1)", (url,))
 
     def back_off(self, site: str, until: datetime, reason: str) -> None:
         """Leave a site alone until `until` (it answered 429/503 with a long Retry-After)."""

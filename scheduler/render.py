@@ -32,13 +32,18 @@ def crawl_summary(report: dict[str, Any]) -> list[str]:
         "  requests: "
         + ", ".join(f"{req.get(k, 0)} {k}" for k in ("list", "release", "recheck", "retry", "robots")),
         f"  releases: {rel['new']} new, {rel['changed']} changed, "
-        f"{rel['unchanged'] + rel['known']} unchanged, {rel['skipped']} skipped",
+        f"{rel['unchanged'] + rel['known']} unchanged, {rel['skipped']} skipped"
+        + (f", {rel['errors']} failed" if rel.get("errors") else ""),
     ]
     reasons = Counter(s["reason"] for s in report["skipped"])
     for reason, count in sorted(reasons.items()):
         lines.append(f"  skipped ({reason}): {count}")
         urls = [s["url"] for s in report["skipped"] if s["reason"] == reason]
         lines.extend(f"    {url}" for url in urls[:MAX_SKIPS_SHOWN])
+    errors = report.get("errors", [])
+    for reason, count in sorted(Counter(e["reason"] for e in errors).items()):
+        lines.append(f"  ERROR ({reason}): {count}")
+        lines.extend(f"    {e['url']}" for e in errors if e["reason"] == reason)
     for block in report.get("blocked", []):
         lines.append(f"  BLOCKED ({block['reason']}) on {block['kind']} page {block['url']}")
     if report.get("warc_file"):

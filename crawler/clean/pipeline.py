@@ -14,6 +14,8 @@ from crawler.clean.script import convert_script
 from crawler.clean.title import strip_title_suffix
 from crawler.clean.whitespace import normalise_whitespace
 
+MAX_TITLE = 300  # characters; real titles are far shorter
+
 
 @dataclass
 class CleanResult:
@@ -80,6 +82,10 @@ def clean_release(
     title = clean_text([fields.get("title") or ""], script="simplified" if mirror else script, target="title")
     new_title, n = strip_title_suffix(" ".join(title.paragraphs), tuple(site_names))
     title.note("title-suffix", "title", n)
+    if len(new_title) > MAX_TITLE:  # a page stuffed its title; the whole of it stays in the WARC
+        title.note("title-length", "title", len(new_title) - MAX_TITLE + 1)
+        title.flags.append("title-truncated")
+        new_title = new_title[: MAX_TITLE - 1] + "…"
     return {
         **fields,
         "title": new_title or None,

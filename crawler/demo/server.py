@@ -70,13 +70,14 @@ class SiteFiles:
 class SiteServer:
     """Serve one SiteFiles on 127.0.0.1:<free port> in a background thread."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, port: int = 0) -> None:
         self.files = SiteFiles.load(root)
         self.requests: list[str] = []
+        self.down = False  # set to make the site drop every connection, as a dead server does
         self.times: list[float] = []  # time.monotonic() of each request, in step with `requests`
         self.user_agents: list[str] = []
         self._lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -100,6 +101,9 @@ class SiteServer:
                     server.times.append(time.monotonic())
                     server.user_agents.append(self.headers.get("User-Agent", ""))
                     seen = server.requests.count(self.path)
+                if server.down:  # the site has died: every connection is dropped
+                    self.fault("reset", {}, b"")
+                    return
                 files = server.files_now()
                 route = files.routes.get(self.path) or files.routes.get(urlsplit(self.path).path) or {}
                 delay = route.get("delay", files.delay)

@@ -1,5 +1,8 @@
 """Decode page bytes: HTTP header, then <meta>, then detection; GB2312/GBK decode as GB18030.
 
+A declared charset that does not decode the page (a header saying UTF-8 over GBK bytes) loses to
+whichever of <meta> or detection decodes it with fewer errors.
+
 Government pages often label GBK text as gb2312 (which lacks characters such as 镕), so the GB
 family is always widened to GB18030, its superset.
 """
@@ -9,7 +12,7 @@ from __future__ import annotations
 import codecs
 
 from charset_normalizer import from_bytes
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
 WIDER = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "ascii": "utf-8"}
 
@@ -32,4 +35,15 @@ def decode_html(body: bytes, content_type: str | None = None, forced: str | None
         charset = normalise_charset(forced)
         return body.decode(charset, errors="replace"), charset
     charset, text = html_to_unicode(content_type, body, auto_detect_fun=detect_charset)
-    return text, normalise_charset(charset)
+    charset = normalise_charset(charset)
+    if "\ufffd" in text:  # the declared charset lies: try <meta>, then detection
+        for candidate in (html_body_declared_encoding(body), detect_charset(body)):
+            if not candidate:
+                continue
+            try:
+                better = body.decode(normalise_charset(candidate), errors="replace")
+            except LookupError:
+                continue
+            if better.count("\ufffd") < text.count("\ufffd"):
+                text, charset = better, normalise_charset(candidate)
+    return text, charset

@@ -1,13 +1,20 @@
-"""Chinese and numeric date forms → ISO 8601 in Asia/Shanghai (+08:00)."""
+"""Chinese and numeric date forms → ISO 8601 at +08:00 (China Standard Time).
+
+Dates before 1949 or more than two days ahead are not believed (a page dated 1900 or 2099 has a
+typo), so the extractor falls back to its next source (list page, URL).
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from archive import clock
+from archive.dates import SHANGHAI
+
+EARLIEST_YEAR = 1949  # older "publication dates" are typos or template junk
+FUTURE_SLACK = timedelta(days=2)  # time zones and scheduled posts; anything later is a typo
 DATE_RE = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[年\-/.]\s*(?P<m>\d{1,2})\s*[月\-/.]\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s*(?P<H>[012]?\d)\s*[:：时]\s*(?P<M>[0-5]\d)(?:\s*[:：分]\s*(?P<S>[0-5]\d))?)?"
@@ -47,6 +54,8 @@ def _build(parts: dict[str, str | None]) -> ParsedDate | None:
         )
     except ValueError:
         return None
+    if value.year < EARLIEST_YEAR or value > clock.now() + FUTURE_SLACK:
+        return None  # implausible: the next source of a date is tried instead
     return ParsedDate(value, precision)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import CloseSpider, IgnoreRequest
+from scrapy.exceptions import CloseSpider, DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -25,6 +25,7 @@ from archive.store import data_dir
 from archive.urls import canonical_url
 from crawler.blocks import classify_block
 from crawler.discover import ListPage, read_list_page
+from crawler.middlewares import Refused
 from crawler.recheck import now_utc, stamp
 from crawler.report import RunReport
 from crawler.sites import SiteConfig, get_site
@@ -72,6 +73,7 @@ class ListWalk:
     seen: set[str] = field(default_factory=set)
     oldest_day: str | None = None
     failed: bool = False
+    trust_frontier: bool = False  # the last walk ended cleanly, so stopping at the frontier is safe
 
 
 class AnnouncementsSpider(scrapy.Spider):
@@ -110,6 +112,8 @@ class AnnouncementsSpider(scrapy.Spider):
         settings.set("DOWNLOAD_DELAY", site.download_delay, priority="spider")
         settings.set("AUTOTHROTTLE_START_DELAY", max(site.download_delay, 0.1), priority="spider")
         settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", site.concurrent_requests, priority="spider")
+        settings.set("DOWNLOAD_TIMEOUT", site.download_timeout, priority="spider")
+        settings.set("RETRY_TIMES", site.max_retries, priority="spider")
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -123,6 +127,7 @@ class AnnouncementsSpider(scrapy.Spider):
             )
             return
         for url in self.site.start_urls:
+            self.walks[url].trust_frontier = self.state.begin_walk(url)
             yield self.list_request(url, url, page=1)
         for row in self.catalog.due(self.site.name, stamp(now_utc()), everything=self.recheck_all):
             self.queued.add(row["canonical_url"])
@@ -133,9 +138,14 @@ class AnnouncementsSpider(scrapy.Spider):
                 yield self.release_request(url, hints, found_on)
 
     def closed(self, reason: str) -> None:
-        if self.state and reason == "finished":  # only a whole run may make list pages conditional
+        # only a whole run without errors may make list pages conditional: after a failed
+        # download the list must be read again, or its releases would never be fetched
+        if self.state and reason == "finished" and not self.report.errors:
             for url, (etag, modified) in self.validators.items():
                 self.state.save_validators(url, etag, modified)
+            for url, walk in self.walks.items():
+                if not walk.failed:
+                    self.state.end_walk(url)
         if self.catalog:
             self.catalog.close()
         if self.state:
@@ -223,7 +233,8 @@ class AnnouncementsSpider(scrapy.Spider):
         too old. `frontier_pages` more pages are walked past the frontier as a safety margin."""
         number = response.meta.get("page", 1)
         streak = 0 if tail_new else response.meta.get("known_streak", 0) + 1
-        if streak > self.site.frontier_pages or number >= self.site.max_list_pages:
+        trusted = self.walks.setdefault(response.meta["start"], ListWalk()).trust_frontier
+        if (trusted and streak > self.site.frontier_pages) or number >= self.site.max_list_pages:
             return
         dates = [h["date"] for h in page.releases.values() if h.get("date")]
         if self.since and dates and max(dates) < self.since.isoformat():
@@ -278,6 +289,9 @@ class AnnouncementsSpider(scrapy.Spider):
             if block == "rate-limited":
                 self.stop_for(response)
             return False
+        if response.status >= 500:  # the server is in trouble: an error, tried again next run
+            self.report.error(f"http {response.status}", response.url)
+            return False
         if response.status >= 400:
             skip(f"http {response.status}", response.url)
             return False
@@ -304,8 +318,13 @@ class AnnouncementsSpider(scrapy.Spider):
     def failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("gazette_kind", "release")
+        transient = not failure.check(IgnoreRequest, HttpError)  # timeouts, resets, cut-off bodies
         if failure.check(IgnoreRequest) and "robots.txt" in str(failure.value):
             reason = "robots.txt"
+        elif failure.check(Refused):
+            reason = str(failure.value)
+        elif failure.check(DownloadCancelledError) or "DOWNLOAD_MAXSIZE" in str(failure.value):
+            reason, transient = "too large", False  # over DOWNLOAD_MAXSIZE, compressed or not
         elif failure.check(HttpError):
             reason = f"http {failure.value.response.status}"
         else:
@@ -314,6 +333,9 @@ class AnnouncementsSpider(scrapy.Spider):
         if kind == "list":
             self.report.list_pages_failed += 1
             self.walks.setdefault(request.meta.get("start", request.url), ListWalk()).failed = True
+        if transient:  # not remembered as a skip: the next run tries again
+            self.report.error(reason, request.url)
+        elif kind == "list":
             self.report.skip(reason, request.url)
         else:
             self.skip_release(reason, request.url, request.meta)
