@@ -21,7 +21,7 @@ from archive.record import RecordError
 from archive.search import MAX_LIMIT, SORTS
 from archive.store import ArchiveError, ArchiveStore, data_dir
 from crawler.sites import SCRIPTS, ConfigError, config_path, get_site, load_sites
-from scheduler.crawl import CrawlError, CrawlOptions, run_crawl, stop_running
+from scheduler.crawl import CrawlError, CrawlOptions, low_disk_note, run_crawl, stop_running
 from scheduler.locks import SiteBusy
 from scheduler.render import crawl_summary, extracted_text, release_text, search_csv, search_text, verify_text
 
@@ -115,7 +115,7 @@ def crawl(
         if not result.ok:
             failed.append(name)
     if failed:
-        click.echo(f"Error: crawl failed for {', '.join(failed)}", err=True)
+        click.echo(f"Error: crawl failed for {', '.join(failed)}{low_disk_note(obj['data'])}", err=True)
         sys.exit(EXIT_FAILED)
 
 

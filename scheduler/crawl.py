@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -93,6 +94,19 @@ def _wait(child: subprocess.Popen[bytes], site: str, limit: float) -> int:
         ) from None
 
 
+LOW_DISK = 1_000_000  # bytes: below this, a failed run is most likely the disk's doing
+
+
+def low_disk_note(data: Path) -> str:
+    """'; the disk holding DATA is full (…)' when it nearly is: SQLite and others then say only
+    'disk I/O error', which does not tell an operator what to do."""
+    try:
+        free = shutil.disk_usage(data if Path(data).exists() else Path(data).parent).free
+    except OSError:
+        return ""
+    return f"; the disk holding {str(data)!r} is full ({free // 1000} kB free)" if free < LOW_DISK else ""
+
+
 def run_crawl(
     site: str, data: Path, config: Path | None = None, options: CrawlOptions | None = None
 ) -> CrawlResult:
@@ -116,6 +130,7 @@ def run_crawl(
         if not report_file.exists():
             raise CrawlError(
                 f"crawl of {site!r} exited with code {returncode} and no report (see the log above)"
+                + low_disk_note(data)
             )
         report = json.loads(report_file.read_text("utf-8"))
     return CrawlResult(site, returncode, report)

@@ -1,8 +1,8 @@
 """Faults: kill -9, a full disk, a broken index or record, a failing server, two writers.
 
 Each case injects the fault, then checks the archive the way a user would: by reading the files
-and running `gazette verify`. `GAZETTE_KILL_POINTS` sets how many kills the kill -9 case makes
-(CI: 12; the long run in docs/operations.md: 40).
+and running `gazette verify`. CI runs the fast cases; `GAZETTE_LONG=1` (see docs/operations.md)
+adds the long ones: 40 kill -9 points instead of 8, five disk-full moments instead of two.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from benchmarks.generated_site import GeneratedSite
 from crawler.demo.server import SiteServer
 from tests.conftest import SITES_DIR, archived, gazette_command, run_gazette
 
-KILL_POINTS = int(os.environ.get("GAZETTE_KILL_POINTS", "12"))
+LONG = os.environ.get("GAZETTE_LONG") == "1"  # the long run: more kills, more disk-full moments
+KILL_POINTS = int(os.environ.get("GAZETTE_KILL_POINTS", "40" if LONG else "8"))
 
 
 def site_config(path: Path, start_url: str, **extra: object) -> Path:
@@ -255,3 +256,71 @@ def _go_down_after(server: SiteServer, count: int) -> None:
     while len(server.requests) < count and time.monotonic() < deadline:
         time.sleep(0.005)
     server.down = True
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 8 MB tmpfs (needs root, as on CI; otherwise the test says why it cannot run)."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def fill(disk: Path, leave: int) -> Path:
+    """Fill the disk, then give back `leave` bytes."""
+    filler = disk / "filler"
+    with filler.open("wb") as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65536)
+                handle.flush()
+        except OSError:
+            pass
+    os.truncate(filler, max(0, filler.stat().st_size - leave))
+    return filler
+
+
+@pytest.mark.parametrize("free", [0, 96_000, 150_000, 200_000, 250_000] if LONG else [96_000, 200_000])
+def test_disk_full_fails_clearly_damages_nothing_and_the_next_run_completes(
+    small_disk: Path, tmp_path: Path, free: int
+) -> None:
+    """The disk fills at different moments of a crawl: before it starts, in the WARC, the records,
+    the catalog or the index."""
+    epoint = SiteServer(SITES_DIR / "epoint").start()
+    _, hanweb = faulty_site(tmp_path, "")
+    config = tmp_path / "sites.toml"
+    config.write_text(
+        f'[sites.e]\ntitle = "甲"\nstart_urls = ["{epoint.base_url}/xw/001001/news_important.html"]\n'
+        f'download_delay = 0\n[sites.h]\ntitle = "乙"\n'
+        f'start_urls = ["{hanweb.base_url}/col/col4584/index.html"]\n'
+        "download_delay = 0\nmax_retries = 0\n",
+        "utf-8",
+    )
+    data = small_disk / "data"
+    try:
+        first = run_gazette("--config", str(config), "--data", str(data), "crawl", "e")
+        assert first.returncode == 0, first.stdout + first.stderr
+        kept = {p: p.read_bytes() for p in data.rglob("*") if p.is_file() and "releases" in p.parts}
+        filler = fill(small_disk, free)
+        full = run_gazette("--config", str(config), "--data", str(data), "crawl", "h")
+        assert full.returncode == 1, full.stdout + full.stderr
+        assert "is full" in full.stderr or "No space left on device" in full.stdout
+        assert "Traceback" not in full.stdout
+        for path, content in kept.items():
+            assert path.read_bytes() == content, f"{path} changed"
+        assert_archive_sound(data)
+        filler.unlink()
+        again = run_gazette("--config", str(config), "--data", str(data), "crawl", "h")
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert len([r for r in assert_archive_sound(data) if r["site"] == "h"]) == 3
+        checked = verify(data)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+    finally:
+        epoint.stop()
+        hanweb.stop()
