@@ -99,11 +99,22 @@ class Catalog:
         rows = self.db.execute(sql + (" LIMIT ?" if limit else ""), (limit,) if limit else ())
         return [row[0] for row in rows]
 
-    def mark_indexed(self, ids: list[str]) -> None:
+    def mark_indexed(self, indexed: list[tuple[str, str]]) -> None:
+        """Record which content hash of each release went into the index (a newer version archived
+        meanwhile by another process stays pending, so the next sync picks it up)."""
         with self.db:
             self.db.executemany(
-                "UPDATE releases SET indexed_hash = content_hash WHERE id = ?", [(i,) for i in ids]
+                "UPDATE releases SET indexed_hash = ? WHERE id = ?", [(h, i) for i, h in indexed]
             )
+
+    def prune_missing(self, root: Path) -> int:
+        """Forget rows whose record file is gone (a catalog rebuilt beside a changed archive)."""
+        gone = [
+            (i,) for i, path in self.db.execute("SELECT id, path FROM releases") if not (root / path).exists()
+        ]
+        with self.db:
+            self.db.executemany("DELETE FROM releases WHERE id = ?", gone)
+        return len(gone)
 
     def set_next_check(self, release_id: str, when: str | None) -> None:
         with self.db:
