@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,21 @@ def test_index_pages_and_trailing_slashes_are_one_page(a: str, b: str) -> None:
 def test_different_pages_stay_different() -> None:
     assert canonical_url("http://www.a.gov.cn/xw/1.html") != canonical_url("http://www.a.gov.cn/xw/2.html")
     assert canonical_url("http://www.a.gov.cn/x?id=1") != canonical_url("http://www.a.gov.cn/x?id=2")
+
+
+def test_reindex_keeps_the_recheck_schedule_and_adopts_orphans(tmp_path: Path) -> None:
+    """Reindex updates the catalog in place; a record file a killed run never catalogued is
+    adopted instead of archived twice."""
+    from archive.indexer import rebuild
+
+    store = ArchiveStore(tmp_path)
+    first = record()
+    store.put(first)
+    store.catalog.set_next_check(first["id"], "2030-01-01T00:00:00Z")
+    orphan = record(url="http://www.a.gov.cn/xw/20230906/2.html")
+    atomic.write_new(store.home_dir(orphan) / f"{orphan['id']}.json", json.dumps(orphan).encode())
+    assert store.put(orphan)[0] == "unchanged"  # adopted: the file on disk is this very record
+    assert store.catalog.get(orphan["id"]) is not None
+    assert rebuild(store) == 2
+    assert store.catalog.get(first["id"])["next_check"] == "2030-01-01T00:00:00Z"
+    store.close()
