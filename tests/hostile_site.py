@@ -109,17 +109,20 @@ FOREIGN = [
 LINKS += FOREIGN
 
 
-def write_site(root: Path, robots: bytes | None = None, robots_route: str = "") -> Path:
-    """Write the hostile site under `root`; `robots` replaces robots.txt."""
+def write_site(
+    root: Path, robots: bytes | None = None, robots_route: str = "", only: str | None = None
+) -> Path:
+    """Write the hostile site under `root`; `robots` replaces robots.txt; `only` keeps one page."""
     from urllib.parse import unquote
 
     for path, content in PAGES.items():
-        if not content:
+        if not content or (only and path != only):
             continue
         file = root / unquote(path).lstrip("/")
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_bytes(content)
-    items = "".join(f'<li><a href="{href}">条目</a><span>2023-09-10</span></li>' for href in LINKS)
+    links = [only] if only else LINKS
+    items = "".join(f'<li><a href="{href}">条目</a><span>2023-09-10</span></li>' for href in links)
     (root / LIST.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
     (root / LIST.lstrip("/")).write_text(
         '<!DOCTYPE html><html><head><meta charset="utf-8"><title>通知公告</title></head>'

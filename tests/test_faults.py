@@ -2,7 +2,7 @@
 
 Each case injects the fault, then checks the archive the way a user would: by reading the files
 and running `gazette verify`. CI runs the fast cases; `GAZETTE_LONG=1` (see docs/operations.md)
-adds the long ones: 40 kill -9 points instead of 8, five disk-full moments instead of two.
+adds the long ones: 40 kill -9 points instead of 6, five disk-full moments instead of one.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from crawler.demo.server import SiteServer
 from tests.conftest import SITES_DIR, archived, gazette_command, run_gazette
 
 LONG = os.environ.get("GAZETTE_LONG") == "1"  # the long run: more kills, more disk-full moments
-KILL_POINTS = int(os.environ.get("GAZETTE_KILL_POINTS", "40" if LONG else "8"))
+KILL_POINTS = int(os.environ.get("GAZETTE_KILL_POINTS", "40" if LONG else "6"))
 
 
 def site_config(path: Path, start_url: str, **extra: object) -> Path:
@@ -104,22 +104,27 @@ def test_kill_9_at_random_moments_loses_nothing(tmp_path: Path, slow_site: Gener
     assert len(hits.stdout.splitlines()) == len(slow_site.index)
 
 
-def crawl_epoint(tmp_path: Path) -> tuple[Path, Path, SiteServer]:
-    root = tmp_path / "site"
+@pytest.fixture(scope="module")
+def crawled_epoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path, SiteServer]]:
+    """One crawl of the Epoint fixture site, shared: each test damages its own copy of DATA."""
+    tmp = tmp_path_factory.mktemp("epoint")
+    root = tmp / "site"
     shutil.copytree(SITES_DIR / "epoint", root)
     server = SiteServer(root).start()
-    config = site_config(tmp_path / "sites.toml", server.base_url + "/xw/001001/news_important.html")
-    data = tmp_path / "data"
+    config = site_config(tmp / "sites.toml", server.base_url + "/xw/001001/news_important.html")
+    data = tmp / "data"
     result = run_gazette("--config", str(config), "--data", str(data), "crawl", "s")
     assert result.returncode == 0, result.stdout + result.stderr
-    return config, data, server
+    yield config, data, server
+    server.stop()
 
 
 @pytest.fixture
-def epoint_archive(tmp_path: Path) -> Iterator[tuple[Path, Path, SiteServer]]:
-    config, data, server = crawl_epoint(tmp_path)
-    yield config, data, server
-    server.stop()
+def epoint_archive(crawled_epoint, tmp_path: Path) -> tuple[Path, Path, SiteServer]:
+    config, data, server = crawled_epoint
+    copy = tmp_path / "data"
+    shutil.copytree(data, copy, ignore=shutil.ignore_patterns("*.lock"))
+    return config, copy, server
 
 
 def test_deleted_index_is_reported_and_reindex_restores_it(epoint_archive) -> None:
@@ -201,7 +206,7 @@ RELEASE = "/art/2023/9/6/art_4584_60353.html"
 @pytest.mark.parametrize(
     ("route", "tries"),
     [
-        ('fault = "reset"', 3),
+        ('fault = "reset"', 4),
         ('fault = "truncate"', 3),
         ("delay = 3", 2),
     ],
@@ -224,7 +229,7 @@ def test_failing_release_is_reported_retried_and_never_archived_half(
         server.stop()
     assert result.returncode == 1, result.stdout + result.stderr
     assert server.base_url + RELEASE in result.stdout, result.stdout
-    assert 2 <= server.requested(RELEASE) <= tries
+    assert 2 <= server.requested(RELEASE) <= tries  # Twisted itself retries a GET once on a reset
     assert not any(r["url"].endswith(RELEASE) for r in archived(data))
     assert_archive_sound(data)
     assert verify(data).returncode == 0
@@ -286,7 +291,7 @@ def fill(disk: Path, leave: int) -> Path:
     return filler
 
 
-@pytest.mark.parametrize("free", [0, 96_000, 150_000, 200_000, 250_000] if LONG else [96_000, 200_000])
+@pytest.mark.parametrize("free", [0, 96_000, 150_000, 200_000, 250_000] if LONG else [200_000])
 def test_disk_full_fails_clearly_damages_nothing_and_the_next_run_completes(
     small_disk: Path, tmp_path: Path, free: int
 ) -> None:
