@@ -173,20 +173,23 @@ def test_hand_corrupted_record_is_named_and_nothing_else_stops(epoint_archive) -
     assert victim.read_bytes().startswith(b"{")  # left for a person to look at, not rewritten
 
 
-def test_two_writers_crawl_refused_and_reindex_waits(tmp_path: Path, slow_site: GeneratedSite) -> None:
-    config = site_config(tmp_path / "sites.toml", slow_site.start_url, max_list_pages=100)
-    data = tmp_path / "data"
-    cmd = [*gazette_command(), "--config", str(config), "--data", str(data), "crawl", "s"]
-    first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)
-    second = run_gazette("--config", str(config), "--data", str(data), "crawl", "s")
-    reindex = run_gazette("--data", str(data), "reindex")
-    out, err = first.communicate(timeout=120)
-    assert first.returncode == 0, out + err
-    assert second.returncode != 0 and "already being crawled" in second.stdout + second.stderr
-    assert reindex.returncode == 0, reindex.stdout + reindex.stderr
-    sync = run_gazette("--config", str(config), "--data", str(data), "crawl", "s")
-    assert sync.returncode == 0
+def test_two_writers_crawl_refused_and_reindex_waits(tmp_path: Path) -> None:
+    with GeneratedSite(40, delay=0.15) as slow_site:  # a crawl of 4 s or more: time to overlap
+        config = site_config(tmp_path / "sites.toml", slow_site.start_url, max_list_pages=100)
+        data = tmp_path / "data"
+        cmd = [*gazette_command(), "--config", str(config), "--data", str(data), "crawl", "s"]
+        first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 30
+        while len(slow_site.requests) < 3 and time.monotonic() < deadline:  # the crawl is under way
+            time.sleep(0.01)
+        second = run_gazette("--config", str(config), "--data", str(data), "crawl", "s")
+        reindex = run_gazette("--data", str(data), "reindex")
+        out, err = first.communicate(timeout=120)
+        assert first.returncode == 0, out + err
+        assert second.returncode != 0 and "already being crawled" in second.stdout + second.stderr
+        assert reindex.returncode == 0, reindex.stdout + reindex.stderr
+        sync = run_gazette("--config", str(config), "--data", str(data), "crawl", "s")
+        assert sync.returncode == 0
     assert len(assert_archive_sound(data)) == len(slow_site.index)
     checked = verify(data)
     assert checked.returncode == 0, checked.stdout
