@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -43,6 +44,15 @@ class FixtureSite:
             f'[sites.{self.name}]\ntitle = "{site["title"]}"\n'
             f'start_urls = ["{self.url(site["start"])}"]\ndownload_delay = 0\n{extra}'
         )
+
+
+def serve_copy(tmp_path: Path, family: str, routes: str = "") -> SiteServer:
+    """A started server for a copy of a fixture site, with `routes` added to its _routes.toml."""
+    root = tmp_path / "site"
+    shutil.copytree(SITES_DIR / family, root)
+    with (root / "_routes.toml").open("a", encoding="utf-8") as handle:
+        handle.write(routes)
+    return SiteServer(root).start()
 
 
 def start_site(name: str) -> FixtureSite:

@@ -23,7 +23,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from benchmarks.generated_site import GeneratedSite
 from crawler.demo.server import SiteServer
-from tests.conftest import SITES_DIR, archived, gazette_command, run_gazette
+from tests.conftest import SITES_DIR, archived, gazette_command, run_gazette, serve_copy
 
 LONG = os.environ.get("GAZETTE_LONG") == "1"  # the long run: more kills, more disk-full moments
 KILL_POINTS = int(os.environ.get("GAZETTE_KILL_POINTS", "40" if LONG else "6"))
@@ -196,11 +196,8 @@ def test_two_writers_crawl_refused_and_reindex_waits(tmp_path: Path) -> None:
 
 
 def faulty_site(tmp_path: Path, routes: str) -> tuple[Path, SiteServer]:
-    root = tmp_path / "site"
-    shutil.copytree(SITES_DIR / "hanweb", root)
-    with (root / "_routes.toml").open("a", encoding="utf-8") as handle:
-        handle.write(routes)
-    return root, SiteServer(root).start()
+    server = serve_copy(tmp_path, "hanweb", routes)
+    return server.files.root, server
 
 
 RELEASE = "/art/2023/9/6/art_4584_60353.html"

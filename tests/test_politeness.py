@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 from crawler.demo.server import SiteServer
-from tests.conftest import SITES_DIR, archived, run_gazette
+from tests.conftest import SITES_DIR, archived, run_gazette, serve_copy
 
 
 def config_for(tmp_path: Path, base: str, start: str) -> Path:
@@ -17,20 +18,23 @@ def config_for(tmp_path: Path, base: str, start: str) -> Path:
     return path
 
 
-def test_short_retry_after_is_honoured_and_the_release_archived(tmp_path: Path) -> None:
-    root = tmp_path / "site"
-    shutil.copytree(SITES_DIR / "hanweb", root)
-    with (root / "_routes.toml").open("a", encoding="utf-8") as routes:  # 429 the first time only
-        routes.write(
-            '\n[routes."/art/2023/9/6/art_4584_60353.html"]\nfirst_status = 429\n'
-            'first_headers = { "Retry-After" = "1" }\n'
-        )
-    server = SiteServer(root).start()
+def crawl_hanweb(tmp_path: Path, routes: str) -> tuple[subprocess.CompletedProcess[str], SiteServer]:
+    """Crawl a copy of the Hanweb fixture site with `routes` added; returns the run and the server."""
+    server = serve_copy(tmp_path, "hanweb", routes)
     try:
         config = config_for(tmp_path, server.base_url, "/col/col4584/index.html")
         result = run_gazette("--config", str(config), "--data", str(tmp_path / "d"), "crawl", "s")
     finally:
         server.stop()
+    return result, server
+
+
+def test_short_retry_after_is_honoured_and_the_release_archived(tmp_path: Path) -> None:
+    result, server = crawl_hanweb(  # 429 the first time only
+        tmp_path,
+        '\n[routes."/art/2023/9/6/art_4584_60353.html"]\nfirst_status = 429\n'
+        'first_headers = { "Retry-After" = "1" }\n',
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert server.requested("/art/2023/9/6/art_4584_60353.html") == 2
     assert "1 retry" in result.stdout
@@ -97,17 +101,8 @@ def test_new_release_above_archived_ones_costs_one_list_page_and_itself(tmp_path
 
 def test_retries_back_off_before_they_go_out(tmp_path: Path) -> None:
     """A 500 is retried, but not at once: the retry waits RETRY_BACKOFF_BASE (1 s), then 2 s."""
-    root = tmp_path / "site"
-    shutil.copytree(SITES_DIR / "hanweb", root)
     page = "/art/2023/9/6/art_4584_60353.html"
-    with (root / "_routes.toml").open("a", encoding="utf-8") as routes:
-        routes.write(f'\n[routes."{page}"]\nfault = 500\nfault_times = 2\n')
-    server = SiteServer(root).start()
-    try:
-        config = config_for(tmp_path, server.base_url, "/col/col4584/index.html")
-        result = run_gazette("--config", str(config), "--data", str(tmp_path / "d"), "crawl", "s")
-    finally:
-        server.stop()
+    result, server = crawl_hanweb(tmp_path, f'\n[routes."{page}"]\nfault = 500\nfault_times = 2\n')
     assert result.returncode == 0, result.stdout + result.stderr
     times = [t for p, t in zip(server.requests, server.times, strict=True) if p == page]
     assert len(times) == 3, server.requests
