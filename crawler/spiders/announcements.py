@@ -66,6 +66,9 @@ class Withdrawal:
     status: int | None
 
 
+RELEASE_PRIORITY = 10  # a long first walk would otherwise queue every release of the site in memory
+
+
 @dataclass
 class ListWalk:
     """What one start URL's walk through its list pages saw (for spotting dropped releases)."""
@@ -181,8 +184,13 @@ class AnnouncementsSpider(scrapy.Spider):
             "recheck_of": recheck_of,
             "handle_httpstatus_list": ERROR_STATUSES,
         }
-        return scrapy.Request(
-            url, callback=self.parse_release, errback=self.failed, meta=meta, dont_filter=bool(recheck_of)
+        return scrapy.Request(  # releases before further list pages: the queue stays short
+            url,
+            callback=self.parse_release,
+            errback=self.failed,
+            meta=meta,
+            dont_filter=bool(recheck_of),
+            priority=RELEASE_PRIORITY,
         )
 
     def parse_list(self, response: Response) -> Any:
