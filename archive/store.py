@@ -65,15 +65,11 @@ class ArchiveStore:
         known = self.catalog.get(record["id"])
         if known:
             return known
-        folder = self.home_dir(record)
-        found = (
-            [p for p in folder.glob(f"{record['id']}*.json") if FILE_RE.match(p.name)]
-            if folder.exists()
-            else []
-        )
-        if not found:
+        # an uncatalogued release can only have a first version: later ones are written only
+        # for releases the catalog knows (and a lost catalog is rebuilt from the files at open)
+        path = self.home_dir(record) / version_filename(record["id"], 1)
+        if not path.exists():
             return None
-        path = max(found, key=lambda p: int(FILE_RE.match(p.name).group("version") or 1))  # type: ignore[union-attr]
         try:
             orphan = read_record(path)
         except ArchiveError as exc:

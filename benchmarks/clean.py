@@ -19,18 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from archive.record import build_record  # noqa: E402
 from archive.store import ArchiveStore  # noqa: E402
-from benchmarks.generated_site import release_page, release_path, release_text  # noqa: E402
+from benchmarks.generated_site import SYNTHETIC_RAW, release_page, release_path, release_text  # noqa: E402
 from crawler.clean import clean_release, clean_text  # noqa: E402
 from crawler.extract import extract_release  # noqa: E402
 
 SEED = (ROOT / "tests" / "data" / "seed_mirror_huangpu.txt").read_text("utf-8").split("\n")
-RAW = {
-    "warc_file": "w",
-    "warc_record_id": "<urn:uuid:12345678-1234-1234-1234-123456789abc>",
-    "status": 200,
-    "content_type": "text/html",
-    "payload_sha256": "0" * 64,
-}
 
 
 def texts(count: int) -> list[list[str]]:
@@ -58,7 +51,7 @@ def page_share(pages: int) -> dict[str, float]:
             t1 = time.perf_counter()
             fields = clean_release(found.fields(), site_names=("示范区人民政府",))
             t2 = time.perf_counter()
-            store.put(build_record("bench", url, fields, RAW))
+            store.put(build_record("bench", url, fields, SYNTHETIC_RAW))
             t3 = time.perf_counter()
             spent["extract"] += t1 - t0
             spent["clean"] += t2 - t1

@@ -14,6 +14,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 PER_PAGE = 20
+# the raw-capture fields of records that benchmarks archive without a real WARC behind them
+SYNTHETIC_RAW = {
+    "warc_file": "w",
+    "warc_record_id": "<urn:uuid:12345678-1234-1234-1234-123456789abc>",
+    "status": 200,
+    "content_type": "text/html",
+    "payload_sha256": "0" * 64,
+}
 PHRASES = (
     "区市场监管局",
     "知识产权",

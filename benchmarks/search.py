@@ -226,19 +226,11 @@ def measure(engine: Any, docs: list[dict[str, Any]], raw_bytes: int) -> None:
             )
 
 
-RAW = {
-    "warc_file": "w",
-    "warc_record_id": "<urn:uuid:12345678-1234-1234-1234-123456789abc>",
-    "status": 200,
-    "content_type": "text/html",
-    "payload_sha256": "0" * 64,
-}
-
-
 def write_archive(data: Path, count: int, seed: int) -> None:
     """`count` synthetic releases written as real, validated JSON records under `data`."""
     from archive.record import build_record
     from archive.store import ArchiveStore
+    from benchmarks.generated_site import SYNTHETIC_RAW
 
     store = ArchiveStore(data)
     for n, doc in enumerate(make_corpus(count, seed=seed)):
@@ -252,7 +244,7 @@ def write_archive(data: Path, count: int, seed: int) -> None:
             "written_at": None,
             "topic": None,
         }
-        store.put(build_record(doc["site"], f"http://www.example.gov.cn/x/{n}.html", fields, RAW))
+        store.put(build_record(doc["site"], f"http://www.example.gov.cn/x/{n}.html", fields, SYNTHETIC_RAW))
     store.close()
 
 

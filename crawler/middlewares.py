@@ -15,6 +15,7 @@ from twisted.internet.task import deferLater
 
 from archive.store import data_dir
 from archive.warc import WarcRun
+from crawler.discover import on_site
 
 logger = logging.getLogger(__name__)
 
@@ -225,12 +226,9 @@ class RedirectGuardMiddleware:
         seen = [*request.meta.get("redirect_urls", []), request.url]
         if target in seen:
             raise Refused(f"redirect loop ({len(seen)} hops)")
-        parts = urlsplit(target)
-        domains = getattr(self.crawler.spider, "site", None)
-        allowed = domains.domains if domains else ()
-        host = parts.hostname or ""
-        if parts.scheme not in ("http", "https") or not any(
-            host == d or host.endswith("." + d) for d in allowed
+        site = getattr(self.crawler.spider, "site", None)
+        if urlsplit(target).scheme not in ("http", "https") or not on_site(
+            target, site.domains if site else ()
         ):
             raise Refused(f"redirect off the site to {target[:200]}")
         return response
