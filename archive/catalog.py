@@ -107,6 +107,11 @@ class Catalog:
                 "UPDATE releases SET indexed_hash = ? WHERE id = ?", [(h, i) for i, h in indexed]
             )
 
+    def forget_indexed(self) -> None:
+        """Mark every release as not in the search index (a new or rebuilt-from-nothing index)."""
+        with self.db:
+            self.db.execute("UPDATE releases SET indexed_hash = NULL")
+
     def prune_missing(self, root: Path) -> int:
         """Forget rows whose record file is gone (a catalog rebuilt beside a changed archive)."""
         gone = [

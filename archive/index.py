@@ -20,7 +20,7 @@ from archive.tokens import index_text
 
 logger = logging.getLogger(__name__)
 
-INDEX_DIR = "search-v1"  # bump when the schema or tokens change; old directories are rebuilt
+INDEX_DIR = "search-v2"  # bump when the schema or tokens change; old directories are rebuilt
 UNDATED = -(2**62)
 WRITER_HEAP = 128_000_000
 TEXT_FIELDS = ("title", "body", "source", "doc_number")
@@ -71,6 +71,10 @@ class SearchIndex:
 
     def __init__(self, data: Path) -> None:
         self.path = Path(data) / "index" / INDEX_DIR
+        self.created = not (self.path / "meta.json").exists()  # new, or made by another version
+        if self.created:
+            for older in self.path.parent.glob("search-v*"):
+                shutil.rmtree(older, ignore_errors=True)  # derived: rebuilt from the records
         self.path.mkdir(parents=True, exist_ok=True)
         self.schema = build_schema()
         try:

@@ -8,11 +8,11 @@ picked up by the next sync (the crawl syncs as it goes and when it ends) or by `
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
-from pathlib import Path
 from typing import Any
 
 from archive.catalog import COLUMNS
@@ -73,7 +73,7 @@ def _prepare(paths: list[str]) -> list[tuple[dict[str, Any], str, dict[str, Any]
     out: list[tuple[dict[str, Any], str, dict[str, Any]] | str] = []
     for path in paths:
         try:
-            record = read_record(Path(path))
+            record = read_record(path)
         except ArchiveError as exc:
             out.append(str(exc))
             continue
@@ -106,6 +106,7 @@ def rebuild(store: ArchiveStore, wait: float = LOCK_WAIT, workers: int | None = 
         # next sync indexes them (the recheck schedule in the catalog is kept, too)
         done.clear()
         paths = [str(p) for p in store.latest_files().values()]
+        root = len(str(store.root)) + 1
         writer.raw.delete_all_documents()
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
             batches = _batches(paths, REBUILD_BATCH)
@@ -117,7 +118,7 @@ def rebuild(store: ArchiveStore, wait: float = LOCK_WAIT, workers: int | None = 
                         continue
                     row, path, fields = item
                     writer.add_fields(fields)
-                    rows.append((row, Path(path).relative_to(store.root).as_posix()))
+                    rows.append((row, path[root:].replace(os.sep, "/")))
                     done.append((row["id"], row["content_hash"]))
                 store.catalog.put_many(rows)
         store.catalog.prune_missing(store.root)

@@ -1,7 +1,7 @@
 """The archive's query language, parsed into plain data; no engine syntax ever reaches the engine.
 
     专利 河长          both (AND)
-    "知识产权 保护"     a phrase
+    "知识产权 保护"     a phrase (spaces between Chinese characters are dropped: 知识产权保护)
     -防汛              exclude
     专利 OR 商标        either
     AND                the default, ignored; NEAR and every other symbol are just text
@@ -16,11 +16,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from archive.tokens import fold, units
+from archive.tokens import CJK_CLASS, fold, units
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 32
 TOKEN_RE = re.compile(r'(?P<neg>-)?"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
+SPACE_IN_CJK_RE = re.compile(rf"(?<=[{CJK_CLASS}])\s+(?=[{CJK_CLASS}])")
 
 
 class QueryError(ValueError):
@@ -71,7 +72,8 @@ def parse_query(raw: str) -> Query:
     query, pending_or = Query(), False
     for match in TOKEN_RE.finditer(_clean(raw)):
         negative = bool(match.group("neg"))
-        text = match.group("phrase") if match.group("phrase") is not None else match.group("word")
+        phrase = match.group("phrase")
+        text = SPACE_IN_CJK_RE.sub("", phrase) if phrase is not None else match.group("word")
         if match.group("word") is not None:
             if text in ("OR", "|", "||"):
                 pending_or = bool(query.clauses)

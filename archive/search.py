@@ -12,7 +12,7 @@ import tantivy
 
 from archive.dates import SHANGHAI
 from archive.events import also_at, read_events
-from archive.index import SearchIndex
+from archive.index import SearchIndex, SearchIndexError
 from archive.query import Query, QueryError, Term, parse_query
 from archive.snippet import make_snippet, match_offsets
 from archive.store import ArchiveError, ArchiveStore
@@ -135,6 +135,21 @@ def _hit(record: dict[str, Any], terms: list[str], data: Path) -> Hit:
     )
 
 
+def _require_index(data: Path) -> None:
+    """An archive with releases but no index (deleted, or made by an older version) says so."""
+    if SearchIndex.exists(data):
+        return
+    store = ArchiveStore(data)
+    try:
+        if store.catalog.count():
+            raise SearchIndexError(
+                f"there is no search index for the archive in {str(data)!r} (deleted, or made by an "
+                "older version of Gazette); run `gazette reindex` to build it"
+            )
+    finally:
+        store.close()
+
+
 @lru_cache(maxsize=8)
 def open_index(data: Path) -> SearchIndex:
     """Opening an index costs more than a query: keep it open (each search reloads its searcher,
@@ -159,6 +174,7 @@ def search(
     query = parse_query(raw_query)
     if query.empty and not any(vars(filters).values()):
         raise QueryError(f"nothing to search for in {raw_query!r}: give words, a phrase or a filter")
+    _require_index(Path(data))
     index = open_index(Path(data))
     searcher = index.searcher()
     engine_query = build_query(index.schema, query, filters)

@@ -5,23 +5,27 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from archive.tokens import CJK_START, fold, units
+from archive.tokens import CJK_CLASS, CJK_START, fold, units
 
 MARK_START, MARK_END = "«", "»"
+SEPARATORS = f"[^0-9a-z{CJK_CLASS}]"
 WIDTH = 90
 
 
 @cache
 def term_pattern(term: str) -> re.Pattern[str] | None:
     """A regex over folded text matching `term` as the index does: its words in order, with only
-    separators (punctuation, spaces) between them; Latin words whole."""
-    parts = []
+    separators (punctuation, spaces) between them, at least one between two Chinese runs; Latin
+    words whole."""
+    pattern = ""
+    previous_cjk = False
     for unit in units(fold(term)):
-        escaped = re.escape(unit)
-        parts.append(escaped if unit[0] >= CJK_START else rf"(?<![0-9a-z]){escaped}(?![0-9a-z])")
-    if not parts:
-        return None
-    return re.compile(r"[^0-9a-z\u3400-\u9fff]*".join(parts))
+        cjk = unit[0] >= CJK_START
+        if pattern:
+            pattern += SEPARATORS + ("+" if previous_cjk and cjk else "*")
+        pattern += re.escape(unit) if cjk else rf"(?<![0-9a-z]){re.escape(unit)}(?![0-9a-z])"
+        previous_cjk = cjk
+    return re.compile(pattern) if pattern else None
 
 
 def match_offsets(text: str, terms: list[str]) -> list[tuple[int, int]]:

@@ -145,12 +145,14 @@ class ArchiveStore:
         return count
 
 
-def read_record(path: Path) -> dict[str, Any]:
+def read_record(path: Path | str) -> dict[str, Any]:
     try:
-        record = json.loads(path.read_text("utf-8"))
+        with open(path, encoding="utf-8") as file:
+            record = json.loads(file.read())
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ArchiveError(f"cannot read record {str(path)!r}: {exc}") from exc
     if not isinstance(record, dict) or "id" not in record:
         raise ArchiveError(f"record {str(path)!r} is not a release object")
-    record.setdefault("content_hash", content_hash(record))
+    if "content_hash" not in record:
+        record["content_hash"] = content_hash(record)
     return record

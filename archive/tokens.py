@@ -5,26 +5,26 @@ to simplified) so offsets in the folded text are offsets in the original, which 
 and match offsets are cut from.
 
 A CJK run of two or more characters becomes its overlapping bigrams (知识产权 → 知识 识产 产权), a
-one-character run its unigram, and every CJK run is followed by a separator token so that a phrase
-can skip positions without matching across punctuation. This is Lucene's CJK bigram scheme: any
-substring of two or more characters is a phrase of bigrams, so search is exact substring search.
+one-character run its unigram, and every CJK run is followed by two separator tokens. This is
+Lucene's CJK bigram scheme: any substring of two or more characters is a phrase of bigrams, so
+search is exact substring search. A query uses every other bigram (知识 _ 产权); the two separator
+positions keep such a phrase from matching across punctuation (产权保护 must not match 产权，保护).
 """
 
 from __future__ import annotations
 
 import re
-from functools import cache
+
+import numpy as np
+
+from archive.t2s import to_simplified
 
 SEPARATOR = "|"
-UNIT_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9a-z]+")
+CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK_RANGES)  # for [...] in a regex
+UNIT_RE = re.compile(f"[{CJK_CLASS}]+|[0-9a-z]+")
 CJK_START = "\u3400"
-
-
-@cache
-def _t2s():  # type: ignore[no-untyped-def]
-    import opencc
-
-    return opencc.OpenCC("t2s")
+VECTOR_MIN = 64  # below this many characters the plain-Python tokeniser is faster than numpy's setup
 
 
 FULL_WIDTH_ALNUM = {
@@ -43,10 +43,10 @@ def fold(text: str) -> str:
     lowered = _fold_ascii(text).lower()
     if len(lowered) != len(text):  # a few lower-case mappings change length (İ): fold per character
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in _fold_ascii(text))
-    simplified = _t2s().convert(lowered)
+    simplified = to_simplified(lowered)
     if len(simplified) == len(lowered):
         return simplified
-    return "".join(s if len(s := _t2s().convert(c)) == 1 else c for c in lowered)
+    return "".join(s if len(s := to_simplified(c)) == 1 else c for c in lowered)
 
 
 def units(folded: str) -> list[str]:
@@ -67,15 +67,63 @@ def bigrams(run: str) -> str:
 
 def index_text(text: str) -> str:
     """Whitespace-separated tokens for the index (tantivy's whitespace tokenizer positions them)."""
+    folded = fold(text)
+    return _tokens_vector(folded) if len(folded) >= VECTOR_MIN else _tokens_loop(folded)
+
+
+def _tokens_loop(folded: str) -> str:
+    """The token scheme, written plainly: the reference for `_tokens_vector`."""
     out: list[str] = []
-    for unit in units(fold(text)):
+    for unit in units(folded):
         if unit[0] < CJK_START:
             out.append(unit)
         elif len(unit) == 1:
-            out += [unit, SEPARATOR]
+            out += [unit, SEPARATOR, SEPARATOR]
         else:
-            out += [bigrams(unit), SEPARATOR]
+            out += [bigrams(unit), SEPARATOR, SEPARATOR]
     return " ".join(out)
+
+
+def _char_classes() -> np.ndarray:
+    classes = np.zeros(0x10000, dtype=np.uint8)  # 0: neither; astral characters clip to U+FFFF
+    for low, high in CJK_RANGES:
+        classes[low : high + 1] = CJK
+    classes[ord("0") : ord("9") + 1] = classes[ord("a") : ord("z") + 1] = WORD
+    return classes
+
+
+CJK, WORD = 1, 2
+CHAR_CLASSES = _char_classes()
+SPACE, BAR, GONE = ord(" "), ord(SEPARATOR), 0
+
+
+def _tokens_vector(folded: str) -> str:
+    """The same tokens as `_tokens_loop`, built with numpy: six output slots per character,
+    filled by masks, then read back as one string (3x faster on a release-sized text; a rebuild
+    spends most of its Python time here). Extra spaces are harmless to the tokenizer; GONE marks
+    the slots inside a Latin word, removed at the end."""
+    if not folded:
+        return ""
+    chars = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
+    kind = CHAR_CLASSES.take(chars, mode="clip")
+    after, before = np.zeros_like(kind), np.zeros_like(kind)
+    after[:-1], before[1:] = kind[1:], kind[:-1]
+    cjk = kind == CJK
+    bigram = cjk & (after == CJK)  # this character and the next
+    run_end = cjk & ~bigram
+    lone = run_end & (before != CJK)  # a one-character run: its unigram, then the separators
+    in_word = (kind == WORD) & (after == WORD)
+    following = np.empty_like(chars)
+    following[:-1], following[-1] = chars[1:], SPACE
+    inside = np.where(in_word, GONE, SPACE)
+    slots = np.empty((len(chars), 6), dtype=np.uint32)
+    slots[:, 0] = np.where(kind == 0, SPACE, np.where(run_end & ~lone, BAR, chars))
+    slots[:, 1] = np.where(bigram, following, inside)
+    slots[:, 2] = np.where(run_end, BAR, inside)
+    slots[:, 3] = inside
+    slots[:, 4] = np.where(lone, BAR, inside)
+    slots[:, 5] = inside
+    return slots.tobytes().decode("utf-32-le").replace(chr(GONE), "")
 
 
 def phrase_terms(text: str) -> list[tuple[int, str]]:
@@ -95,5 +143,5 @@ def phrase_terms(text: str) -> list[tuple[int, str]]:
             if starts[-1] != len(unit) - 2:
                 starts.append(len(unit) - 2)  # odd length: the last bigram overlaps by one
             terms += [(position + s, unit[s : s + 2]) for s in starts]
-        position += max(len(unit) - 1, 1) + 1  # bigrams (or unigram) + separator
+        position += max(len(unit) - 1, 1) + 2  # bigrams (or unigram) + separators
     return terms

@@ -41,6 +41,8 @@ class ArchivePipeline:
         root = data_dir(self.crawler.settings.get("GAZETTE_DATA_DIR"))
         self.archiver = Archiver(root)
         self.index = SearchIndex(root)
+        if self.index.created:  # first crawl, or an index from another version: index everything
+            self.archiver.store.catalog.forget_indexed()
         self.sync()  # catch up on whatever an earlier run left unindexed
 
     def close_spider(self) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archive.index import INDEX_DIR
 from benchmarks.generated_site import GeneratedSite
 from crawler.demo.server import SiteServer
 from tests.conftest import SITES_DIR, archived, gazette_command, run_gazette, serve_copy
@@ -130,7 +131,7 @@ def epoint_archive(crawled_epoint, tmp_path: Path) -> tuple[Path, Path, SiteServ
 def test_deleted_index_is_reported_and_reindex_restores_it(epoint_archive) -> None:
     _, data, _ = epoint_archive
     before = run_gazette("--data", str(data), "search", "防汛", "--json").stdout
-    shutil.rmtree(data / "index" / "search-v1")
+    shutil.rmtree(data / "index" / INDEX_DIR)
     checked = verify(data)
     assert checked.returncode == 1 and "search index is missing" in checked.stdout + checked.stderr
     assert run_gazette("--data", str(data), "reindex").returncode == 0
@@ -141,7 +142,7 @@ def test_deleted_index_is_reported_and_reindex_restores_it(epoint_archive) -> No
 @pytest.mark.parametrize("damage", ["meta.json", "store", "every segment file"])
 def test_corrupted_index_is_reported_and_reindex_restores_it(epoint_archive, damage: str) -> None:
     _, data, _ = epoint_archive
-    folder = data / "index" / "search-v1"
+    folder = data / "index" / INDEX_DIR
     if damage == "meta.json":
         (folder / "meta.json").write_text("{not json", "utf-8")
     else:

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from archive.index import INDEX_DIR
 from archive.query import QueryError
 from archive.search import Filters, search
 from archive.tokens import fold
@@ -90,7 +91,22 @@ def test_exact_hit_sets(archive, query: str, expected: set[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "term", ["专利", "河长", "防汛", "知识产权", "监管局", "高质量发展", "区", "活动", "志愿"]
+    "term",
+    # the last three occur only across punctuation (服务，推动): a bigram phrase must not span it
+    [
+        "专利",
+        "河长",
+        "防汛",
+        "知识产权",
+        "监管局",
+        "高质量发展",
+        "区",
+        "活动",
+        "志愿",
+        "服务推动",
+        "会议研究",
+        "汛办区建",
+    ],
 )
 def test_chinese_terms_match_exact_substrings(archive, term: str) -> None:
     data, _ = archive
@@ -241,7 +257,7 @@ def test_verify_finds_index_problems_and_reindex_fixes_them(archive, tmp_path: P
     copy = tmp_path / "copy"
     shutil.copytree(data, copy)
     assert run_gazette("--data", str(copy), "verify").returncode == 0
-    shutil.rmtree(copy / "index" / "search-v1")
+    shutil.rmtree(copy / "index" / INDEX_DIR)
     broken = run_gazette("--data", str(copy), "verify")
     assert broken.returncode == 1 and "the search index is missing" in broken.stdout
     record_file = next((copy / "releases").rglob("*.json"))
@@ -251,6 +267,22 @@ def test_verify_finds_index_problems_and_reindex_fixes_them(archive, tmp_path: P
     assert after.returncode == 1
     assert f"invalid record: {record_file.relative_to(copy).as_posix()}" in after.stdout
     assert "missing from index" not in after.stdout
+
+
+def test_an_index_from_an_older_version_is_replaced(archive, tmp_path: Path, config_file: Path) -> None:
+    """After an upgrade that changes the tokens, search says to reindex instead of answering from an
+    empty index, and the next crawl indexes every release again (the old directory is removed)."""
+    data, _ = archive
+    copy = tmp_path / "copy"
+    shutil.copytree(data, copy)
+    expected = paths(copy, "专利", limit=100)
+    (copy / "index" / INDEX_DIR).rename(copy / "index" / "search-v0")
+    refused = run_gazette("--data", str(copy), "search", "专利")
+    assert refused.returncode != 0 and "run `gazette reindex`" in refused.stderr
+    crawl = run_gazette("--config", str(config_file), "--data", str(copy), "crawl", "epoint")
+    assert crawl.returncode == 0, crawl.stderr
+    assert not (copy / "index" / "search-v0").exists()
+    assert paths(copy, "专利", limit=100) == expected  # found on every site, not just the crawled one
 
 
 def test_a_duplicated_release_is_shown_once_with_its_other_urls(archive) -> None:
