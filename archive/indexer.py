@@ -107,7 +107,7 @@ def rebuild(store: ArchiveStore, wait: float = LOCK_WAIT, workers: int | None = 
         done.clear()
         paths = [str(p) for p in store.latest_files().values()]
         root = len(str(store.root)) + 1
-        writer.raw.delete_all_documents()
+        writer.delete_all()
         with ProcessPoolExecutor(workers, mp_context=get_context("spawn")) as pool:
             batches = _batches(paths, REBUILD_BATCH)
             for batch in pool.map(_prepare, batches) if workers > 1 else map(_prepare, batches):

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import tantivy
 
 from archive.dates import SHANGHAI
 from archive.events import also_at, read_events
-from archive.index import SearchIndex, SearchIndexError
+from archive.index import SHARDS, SearchIndex, SearchIndexError
 from archive.query import Query, QueryError, Term, parse_query
 from archive.snippet import make_snippet, match_offsets
 from archive.store import ArchiveError, ArchiveStore
@@ -150,6 +151,30 @@ def _require_index(data: Path) -> None:
         store.close()
 
 
+@cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(SHARDS, thread_name_prefix="search")
+
+
+def ranked_ids(
+    index: SearchIndex, engine_query: tantivy.Query, sort: str, want: int
+) -> tuple[int, list[str]]:
+    """Total matches and the ids of the first `want`, best first: each shard is searched on its own
+    thread (tantivy lets go of the GIL) and the answers merged. Equal scores are ordered by id, so
+    an incrementally built index and a rebuilt one answer alike (index order differs between them)."""
+    options: dict[str, Any] = {"limit": want + TIE_WINDOW, "count": True}
+    if sort == "date":
+        options |= {"order_by_field": "published", "order": tantivy.Order.Desc}
+
+    def one(searcher: tantivy.Searcher) -> tuple[int, list[tuple[Any, str]]]:
+        found = searcher.search(engine_query, **options)
+        return found.count or 0, [(-key, searcher.doc(address)["id"][0]) for key, address in found.hits]
+
+    answers = list(_pool().map(one, index.searchers()))
+    keyed = sorted(pair for _, pairs in answers for pair in pairs)
+    return sum(count for count, _ in answers), [release_id for _, release_id in keyed[:want]]
+
+
 @lru_cache(maxsize=8)
 def open_index(data: Path) -> SearchIndex:
     """Opening an index costs more than a query: keep it open (each search reloads its searcher,
@@ -176,24 +201,17 @@ def search(
         raise QueryError(f"nothing to search for in {raw_query!r}: give words, a phrase or a filter")
     _require_index(Path(data))
     index = open_index(Path(data))
-    searcher = index.searcher()
     engine_query = build_query(index.schema, query, filters)
-    options: dict[str, Any] = {"limit": offset + limit + TIE_WINDOW, "count": True}
-    if sort == "date":
-        options |= {"order_by_field": "published", "order": tantivy.Order.Desc}
-    found = searcher.search(engine_query, **options)
-    # equal scores come back in index order, which depends on how the index was built; order them
-    # by id so an incrementally built index and a rebuilt one answer alike
-    keyed = sorted(((-key, searcher.doc(address)["id"][0]) for key, address in found.hits))
+    total, ranked = ranked_ids(index, engine_query, sort, offset + limit)
     store = ArchiveStore(data)
     terms = [t.text for t in query.positive]
     hits = []
     try:
-        for _, release_id in keyed[offset : offset + limit]:
+        for release_id in ranked[offset : offset + limit]:
             try:
                 hits.append(_hit(store.load(release_id), terms, data))
             except ArchiveError:
                 continue  # indexed but unreadable: `gazette verify` reports it
     finally:
         store.close()
-    return SearchResult(total=found.count or 0, hits=hits)
+    return SearchResult(total=total, hits=hits)

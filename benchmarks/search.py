@@ -30,9 +30,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from archive.index import SearchIndex, index_document  # noqa: E402
+from archive.index import SearchIndex  # noqa: E402
 from archive.query import parse_query  # noqa: E402
-from archive.search import Filters, build_query  # noqa: E402
+from archive.search import Filters, build_query, ranked_ids  # noqa: E402
 from archive.tokens import fold, index_text  # noqa: E402
 
 SITES = [f"site{n:02d}" for n in range(16)]
@@ -113,16 +113,16 @@ class TantivyEngine:
         self.index = SearchIndex.reset(self.root)
         with self.index.writer() as writer:
             for doc in docs:
-                writer.raw.add_document(index_document(doc))
-        self.searcher = self.index.searcher()
+                writer.add(doc)
 
     def size(self) -> int:
-        return sum(p.stat().st_size for p in self.index.path.iterdir())
+        return sum(p.stat().st_size for p in self.index.path.rglob("*") if p.is_file())
 
     def search(self, query: str, filtered: bool, limit: int = 20) -> tuple[list[str], int]:
+        """The search path of `gazette search` up to reading the JSON records of the hits."""
         engine_query = build_query(self.index.schema, parse_query(query), FILTER if filtered else Filters())
-        found = self.searcher.search(engine_query, limit=limit, count=True)
-        return [self.searcher.doc(a)["id"][0] for _, a in found.hits], found.count
+        total, ids = ranked_ids(self.index, engine_query, "relevance", limit)
+        return ids, total
 
 
 class Fts5Engine:

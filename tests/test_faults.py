@@ -144,10 +144,11 @@ def test_corrupted_index_is_reported_and_reindex_restores_it(epoint_archive, dam
     _, data, _ = epoint_archive
     folder = data / "index" / INDEX_DIR
     if damage == "meta.json":
-        (folder / "meta.json").write_text("{not json", "utf-8")
+        for meta in folder.rglob("meta.json"):
+            meta.write_text("{not json", "utf-8")
     else:
         suffixes = (".store",) if damage == "store" else (".store", ".idx", ".pos", ".term", ".fast")
-        for path in folder.iterdir():
+        for path in folder.rglob("*"):
             if path.suffix in suffixes:
                 path.write_bytes(b"\0garbage" * 7)
     checked = verify(data)
