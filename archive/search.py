@@ -13,7 +13,7 @@ import tantivy
 
 from archive.dates import SHANGHAI
 from archive.events import also_at, read_events
-from archive.index import SHARDS, SearchIndex, SearchIndexError
+from archive.index import SHARDS, SearchIndex, SearchIndexError, id_from_key
 from archive.query import Query, QueryError, Term, parse_query
 from archive.snippet import make_snippet, match_offsets
 from archive.store import ArchiveError, ArchiveStore
@@ -166,13 +166,14 @@ def ranked_ids(
     if sort == "date":
         options |= {"order_by_field": "published", "order": tantivy.Order.Desc}
 
-    def one(searcher: tantivy.Searcher) -> tuple[int, list[tuple[Any, str]]]:
+    def one(searcher: tantivy.Searcher) -> tuple[int, list[tuple[Any, int]]]:
         found = searcher.search(engine_query, **options)
-        return found.count or 0, [(-key, searcher.doc(address)["id"][0]) for key, address in found.hits]
+        ids = searcher.fast_field_values("key", [address for _, address in found.hits])
+        return found.count or 0, [(-rank, key) for (rank, _), key in zip(found.hits, ids, strict=True)]
 
     answers = list(_pool().map(one, index.searchers()))
     keyed = sorted(pair for _, pairs in answers for pair in pairs)
-    return sum(count for count, _ in answers), [release_id for _, release_id in keyed[:want]]
+    return sum(count for count, _ in answers), [id_from_key(key) for _, key in keyed[:want]]
 
 
 @lru_cache(maxsize=8)
