@@ -89,15 +89,15 @@ def _batches(items: list[str], size: int) -> Iterator[list[str]]:
 
 def rebuild(store: ArchiveStore, wait: float = LOCK_WAIT, workers: int | None = None) -> int:
     """Rebuild catalog and search index from the JSON records alone: each latest version is read
-    once, by a pool of worker processes that also tokenise it; this process only writes."""
+    and tokenised once (here, or by `workers` processes), and this process feeds the shard writers."""
     try:
         index = SearchIndex(store.root)
     except SearchIndexError as exc:  # unreadable: it is derived, so start it afresh
         logger.warning("%s; starting the search index afresh", exc)
         index = SearchIndex.reset(store.root)
     done: list[tuple[str, str]] = []
-    # measured on 2 cores (20k records): in-process 1,030/s, 2 workers 910/s, 3 workers 800/s; the
-    # pool pays off only with cores to spare, so it is opt-in (`gazette reindex --workers N`)
+    # on 2 cores the shard writers' threads already use both, so worker processes only compete with
+    # them; the pool pays off only with cores to spare, so it is opt-in (`gazette reindex --workers N`)
     workers = workers or 1
 
     def work(writer: Any) -> list[str]:

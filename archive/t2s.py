@@ -30,7 +30,7 @@ def converter():  # type: ignore[no-untyped-def]
 def triggers() -> re.Pattern[str]:
     """A character class of every character whose presence may change the conversion. Characters
     beyond the BMP always count: a class of them makes `re` test each one in turn (200x slower)."""
-    chars = [chr(code) for low, high in KEY_RANGES for code in range(low, min(high, 0xFFFF) + 1)]
+    chars = [chr(code) for low, high in KEY_RANGES for code in range(low, high + 1)]
     converted = converter().convert("\n".join(chars)).split("\n")
     changed = {c for c, s in zip(chars, converted, strict=True) if s != c} | set(PHRASE_ONLY)
     return re.compile("[" + "".join(sorted(changed)) + "\U00010000-\U0010ffff]")

@@ -23,7 +23,7 @@ SEPARATOR = "|"
 CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
 CJK_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in CJK_RANGES)  # for [...] in a regex
 UNIT_RE = re.compile(f"[{CJK_CLASS}]+|[0-9a-z]+")
-CJK_START = "\u3400"
+CJK_START = chr(CJK_RANGES[0][0])  # CJK characters sort from here on; Latin words below
 VECTOR_MIN = 64  # below this many characters the plain-Python tokeniser is faster than numpy's setup
 
 
