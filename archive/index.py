@@ -10,6 +10,7 @@ import logging
 import shutil
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -164,10 +165,12 @@ class IndexWriter:
     def __init__(self, raws: list[tantivy.IndexWriter]) -> None:
         self.raws = raws
         self.pending: list[str] = []
+        self.dirty = False
 
     def put(self, record: dict[str, Any]) -> None:
         """Add or replace the entry of a release."""
         self.raws[shard_of(record["id"])].delete_documents_by_term("id", record["id"])
+        self.dirty = True
         self.add(record)
 
     def add(self, record: dict[str, Any]) -> None:
@@ -177,14 +180,20 @@ class IndexWriter:
     def add_fields(self, fields: dict[str, Any]) -> None:
         self.raws[shard_of(fields["id"])].add_document(tantivy.Document(**fields))
         self.pending.append(fields["id"])
+        self.dirty = True
 
     def delete_all(self) -> None:
         for raw in self.raws:
             raw.delete_all_documents()
+        self.dirty = True
 
     def commit(self) -> list[str]:
-        """Commit and return the ids made visible."""
-        for raw in self.raws:
-            raw.commit()
+        """Commit every shard (at once: a commit waits for the shard's indexing thread and then
+        writes its segment, and tantivy lets go of the GIL meanwhile) and return the ids made
+        visible. Without changes since the last commit there is nothing to write."""
+        if self.dirty:
+            with ThreadPoolExecutor(len(self.raws), thread_name_prefix="commit") as pool:
+                list(pool.map(tantivy.IndexWriter.commit, self.raws))
+            self.dirty = False
         done, self.pending = self.pending, []
         return done
