@@ -14,6 +14,7 @@ filter), and recall/precision against exact-substring ground truth.
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import shutil
 import sqlite3
@@ -54,7 +55,7 @@ TERMS = {  # class: [(term, share of releases it is planted in)]
     "phrase rare": [('"垃圾分类 督导"', 0.001)],
     "phrase common": [('"高质量 发展"', 0.31)],
 }
-RUNS = 15
+RUNS = 40  # per term: with fewer, p95 is simply the slowest run
 
 
 def make_corpus(count: int, seed: int = 7) -> list[dict[str, Any]]:
@@ -117,6 +118,9 @@ class TantivyEngine:
 
     def size(self) -> int:
         return sum(p.stat().st_size for p in self.index.path.rglob("*") if p.is_file())
+
+    def notes(self) -> str:
+        return "segments per shard: " + ", ".join(str(s.num_segments) for s in self.index.searchers())
 
     def search(self, query: str, filtered: bool, limit: int = 20) -> tuple[list[str], int]:
         """The search path of `gazette search` up to reading the JSON records of the hits."""
@@ -201,6 +205,8 @@ def measure(engine: Any, docs: list[dict[str, Any]], raw_bytes: int) -> None:
         f"\n## {engine.name}: build {len(docs) / build_s:,.0f} releases/s ({build_s:.0f} s), "
         f"index {size / 1e6:,.0f} MB = {ratio} raw text"
     )
+    if hasattr(engine, "notes"):
+        print(engine.notes())
     print(
         f"{'query class':<16}{'filter':>7}{'hits':>9}{'p50 ms':>9}{'p95 ms':>9}{'recall':>8}{'precision':>10}"
     )
@@ -290,6 +296,7 @@ def main() -> None:
     args = parser.parse_args()
     for size in args.sizes:
         docs = make_corpus(size)
+        gc.freeze()  # the corpus is this benchmark's, not the searcher's: keep it out of GC passes
         raw_bytes = sum(len((d["title"] + d["text"]).encode("utf-8")) for d in docs)
         print(
             f"\n# {size:,} releases, {raw_bytes / 1e6:,.0f} MB of UTF-8 text "
