@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.index import INDEX_DIR
+from archive.index import INDEX_DIR, SearchIndex
 from archive.query import QueryError
 from archive.search import Filters, search
 from archive.tokens import fold
@@ -267,6 +267,21 @@ def test_verify_finds_index_problems_and_reindex_fixes_them(archive, tmp_path: P
     assert after.returncode == 1
     assert f"invalid record: {record_file.relative_to(copy).as_posix()}" in after.stdout
     assert "missing from index" not in after.stdout
+
+
+def test_a_writer_with_nothing_new_leaves_the_index_files_alone(archive, tmp_path: Path) -> None:
+    """Opening a writer and committing nothing (a sync that found nothing to index) writes no new
+    index generation on any shard."""
+    data, _ = archive
+    copy = tmp_path / "copy"
+    shutil.copytree(data, copy)
+    metas = sorted((copy / "index" / INDEX_DIR).glob("shard-*/meta.json"))
+    assert len(metas) == 2
+    before = [m.read_bytes() for m in metas]
+    with SearchIndex(copy).writer() as writer:
+        assert writer.commit() == []
+    assert [m.read_bytes() for m in metas] == before
+    assert paths(copy, "专利", limit=100) == paths(data, "专利", limit=100)
 
 
 def test_an_index_from_an_older_version_is_replaced(archive, tmp_path: Path, config_file: Path) -> None:
