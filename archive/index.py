@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +160,13 @@ def shard_of(release_id: str) -> int:
     return zlib.crc32(release_id.encode("utf-8")) % SHARDS
 
 
+@cache
+def shard_pool() -> ThreadPoolExecutor:
+    """One thread per shard, for work done on every shard at once (searches, commits): tantivy
+    lets go of the GIL while it works."""
+    return ThreadPoolExecutor(SHARDS, thread_name_prefix="shard")
+
+
 class IndexWriter:
     """Adds or replaces records; changes become visible at commit."""
 
@@ -192,8 +200,7 @@ class IndexWriter:
         writes its segment, and tantivy lets go of the GIL meanwhile) and return the ids made
         visible. Without changes since the last commit there is nothing to write."""
         if self.dirty:
-            with ThreadPoolExecutor(len(self.raws), thread_name_prefix="commit") as pool:
-                list(pool.map(tantivy.IndexWriter.commit, self.raws))
+            list(shard_pool().map(tantivy.IndexWriter.commit, self.raws))
             self.dirty = False
         done, self.pending = self.pending, []
         return done

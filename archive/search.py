@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ import tantivy
 
 from archive.dates import SHANGHAI
 from archive.events import also_at, read_events
-from archive.index import SHARDS, SearchIndex, SearchIndexError, id_from_key
+from archive.index import SearchIndex, SearchIndexError, id_from_key, shard_pool
 from archive.query import Query, QueryError, Term, parse_query
 from archive.snippet import make_snippet, match_offsets
 from archive.store import ArchiveError, ArchiveStore
@@ -151,11 +150,6 @@ def _require_index(data: Path) -> None:
         store.close()
 
 
-@cache
-def _pool() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(SHARDS, thread_name_prefix="search")
-
-
 def ranked_ids(
     index: SearchIndex, engine_query: tantivy.Query, sort: str, want: int
 ) -> tuple[int, list[str]]:
@@ -171,7 +165,7 @@ def ranked_ids(
         ids = searcher.fast_field_values("key", [address for _, address in found.hits])
         return found.count or 0, [(-rank, key) for (rank, _), key in zip(found.hits, ids, strict=True)]
 
-    answers = list(_pool().map(one, index.searchers()))
+    answers = list(shard_pool().map(one, index.searchers()))
     keyed = sorted(pair for _, pairs in answers for pair in pairs)
     return sum(count for count, _ in answers), [id_from_key(key) for _, key in keyed[:want]]
 
